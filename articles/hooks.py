@@ -1,0 +1,22 @@
+"""Per-app hooks for the site-wide commands, found by convention so `articles` imports no other app.
+
+An app joins `load_demo` with `<app>/demo.py: load_demo(articles)` and `recount` with
+`<app>/services.py: recount() -> int` (the number of counters it had to repair).
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+
+
+def app_functions(module_name: str, function_name: str):
+    """Yield (app label, function) for every installed app offering the hook, articles first."""
+    configs = sorted(apps.get_app_configs(), key=lambda c: c.label != "articles")
+    for config in configs:
+        dotted = f"{config.name}.{module_name}"
+        if find_spec(config.name) is None or find_spec(dotted) is None:
+            continue
+        function = getattr(import_module(dotted), function_name, None)
+        if callable(function):
+            yield config.label, function

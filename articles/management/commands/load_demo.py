@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from articles.hooks import app_functions
+
+
+class Command(BaseCommand):
+    help = "데모 기사(두 편)와 그 요약·토론·투표를 불러옵니다. 여러 번 실행해도 같은 결과입니다."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        articles = {}
+        for label, load in app_functions("demo", "load_demo"):
+            result = load(articles)
+            if label == "articles":
+                articles = result
+            self.stdout.write(f"{label}: 데모 데이터를 불러왔습니다.")
+        self.stdout.write(self.style.SUCCESS(f"데모 기사 {len(articles)}편 준비 완료."))

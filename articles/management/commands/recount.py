@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from articles.hooks import app_functions
+
+
+class Command(BaseCommand):
+    help = "모든 카운터(댓글·저장·투표·공감)를 실제 행에서 다시 계산해 바로잡습니다."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        total = 0
+        for label, recount in app_functions("services", "recount"):
+            fixed = recount()
+            total += fixed
+            self.stdout.write(f"{label}: {fixed}건 수정")
+        self.stdout.write(self.style.SUCCESS(f"카운터 점검 완료: {total}건 수정"))

@@ -1,0 +1,308 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from . import images
+from .rendering import render_markdown
+
+NAV_CACHE_KEY = "articles:nav-categories"
+
+
+class Category(models.Model):
+    name = models.CharField("이름", max_length=30, unique=True)
+    slug = models.SlugField("주소 이름", max_length=40, unique=True, allow_unicode=False)
+    order = models.PositiveSmallIntegerField("순서", default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "카테고리"
+        verbose_name_plural = "카테고리"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The header's category navigation is cached on every page.
+        cache.delete(NAV_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(NAV_CACHE_KEY)
+        return result
+
+
+class Reporter(models.Model):
+    name = models.CharField("이름", max_length=30)
+    email = models.EmailField("이메일")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "기자"
+        verbose_name_plural = "기자"
+
+    def __str__(self):
+        return f"{self.name} 기자"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Readers see published articles; staff may also preview drafts and scheduled ones."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def for_cards(self):
+        return self.select_related("category").only(
+            "id",
+            "title",
+            "category__name",
+            "category__slug",
+            "cover",
+            "cover_caption",
+            "cover_width",
+            "cover_height",
+            "cover_renditions",
+            "lead",
+            "published_at",
+            "comment_count",
+            "save_count",
+        )
+
+    def related_to(self, article, limit=4):
+        """Same category first, then the newest; never the article itself."""
+        return (
+            self.published()
+            .exclude(pk=article.pk)
+            .annotate(
+                same_category=Case(
+                    When(category_id=article.category_id, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+            .for_cards()
+            .order_by("-same_category", "-published_at", "-id")[:limit]
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "초안"
+        PUBLISHED = "published", "발행"
+
+    title = models.CharField("제목", max_length=200)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", verbose_name="카테고리"
+    )
+    reporter = models.ForeignKey(
+        Reporter, on_delete=models.PROTECT, related_name="articles", verbose_name="편집 기자"
+    )
+    cover = models.ImageField(
+        "대표 이미지",
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+        validators=[images.validate_cover],
+        help_text="JPEG, PNG, WebP, GIF · 10MB 이하 · 4천만 화소 이하",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_renditions = models.JSONField(default=list, blank=True, editable=False)
+    cover_caption = models.CharField("이미지 설명", max_length=200, blank=True)
+    cover_alt = models.CharField(
+        "대체 텍스트", max_length=200, blank=True, help_text="화면 낭독기를 위한 이미지 설명"
+    )
+    body = models.TextField("본문 (마크다운)", help_text="## 로 시작하는 줄은 소제목이 됩니다.")
+    body_html = models.TextField(editable=False, blank=True)
+    lead = models.CharField(
+        "첫 요약",
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="목록과 공유 설명에 씁니다.",
+    )
+    source_name = models.CharField(
+        "저작권자", max_length=60, default="AI PICK", help_text="저작권 줄에 표시할 매체 이름"
+    )
+    status = models.CharField(
+        "상태", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField("발행 시각", null=True, blank=True, db_index=True)
+    revised_at = models.DateTimeField("수정 시각", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised for the meta line and cards; `manage.py recount` rebuilds them.
+    comment_count = models.PositiveIntegerField("댓글 수", default=0, editable=False)
+    save_count = models.PositiveIntegerField("저장 수", default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "기사"
+        verbose_name_plural = "기사"
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_listing")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message="발행하려면 발행 시각이 필요합니다.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def copyright_line(self) -> str:
+        return f"[저작권자ⓒ {self.source_name}. 무단전재-재배포 금지]"
+
+    @property
+    def contact_email(self) -> str:
+        return settings.SITE_CONTACT_EMAIL
+
+    def save(self, *args, **kwargs):
+        # Rendered once on save, not per request (as djangoproject.com's blog does).
+        self.body_html = render_markdown(self.body)
+        new_cover = bool(self.cover) and not self.cover._committed
+        if new_cover:
+            images.strip_metadata(self.cover)
+        super().save(*args, **kwargs)
+        if new_cover:
+            self.cover_renditions = images.make_renditions(self.cover)
+            type(self).objects.filter(pk=self.pk).update(cover_renditions=self.cover_renditions)
+        elif not self.cover and self.cover_renditions:
+            self.cover_renditions = []
+            type(self).objects.filter(pk=self.pk).update(cover_renditions=[])
+
+    def refresh_lead(self):
+        """Keep the first summary line on the row, so lists need no extra query."""
+        first = self.summary_lines.order_by("order").first()
+        self.lead = first.text if first else ""
+        type(self).objects.filter(pk=self.pk).update(lead=self.lead)
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{r['url']} {r['width']}w" for r in self.cover_renditions)
+
+    @property
+    def cover_src(self) -> str:
+        if self.cover_renditions:
+            return self.cover_renditions[-1]["url"]
+        return self.cover.url if self.cover else ""
+
+    @property
+    def thumb_src(self) -> str:
+        if self.cover_renditions:
+            return self.cover_renditions[0]["url"]
+        return self.cover.url if self.cover else ""
+
+    @property
+    def thumb_height(self) -> int | None:
+        if self.cover_renditions:
+            return self.cover_renditions[0]["height"]
+        return self.cover_height
+
+    @property
+    def thumb_width(self) -> int | None:
+        if self.cover_renditions:
+            return self.cover_renditions[0]["width"]
+        return self.cover_width
+
+
+class SummaryLine(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="summary_lines", verbose_name="기사"
+    )
+    order = models.PositiveSmallIntegerField("순서", default=1)
+    text = models.CharField("요약", max_length=120)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = "3줄 요약"
+        verbose_name_plural = "3줄 요약"
+        constraints = [
+            # Order is 1..3 and unique per article, so the database itself caps the box at three lines.
+            models.UniqueConstraint(
+                fields=["article", "order"],
+                name="summary_line_unique_order",
+                violation_error_message="같은 순서의 요약 줄이 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(order__gte=1, order__lte=3),
+                name="summary_line_order_1_to_3",
+                violation_error_message="요약은 최대 3줄입니다 (순서 1~3).",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class DebateLine(models.Model):
+    class Speaker(models.TextChoices):
+        BUKI = "buki", "부키"
+        MOKI = "moki", "모키"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="debate_lines", verbose_name="기사"
+    )
+    order = models.PositiveSmallIntegerField("순서", default=0)
+    speaker = models.CharField("화자", max_length=4, choices=Speaker.choices)
+    text = models.CharField("대사", max_length=300)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "부키와 모키의 대화"
+        verbose_name_plural = "부키와 모키의 대화"
+
+    def __str__(self):
+        return f"{self.get_speaker_display()}: {self.text}"
+
+
+class Save(models.Model):
+    """One row per member per saved article; the unique constraint makes a double click harmless."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saves",
+        verbose_name="회원",
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="saves", verbose_name="기사"
+    )
+    created_at = models.DateTimeField("저장 시각", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "저장"
+        verbose_name_plural = "저장"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="save_once_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.article}"

@@ -1,0 +1,32 @@
+"""Writes that touch several rows, and the counter repair path, for articles."""
+
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Article, Save
+
+
+@transaction.atomic
+def article_save_toggle(*, article: Article, user) -> bool:
+    """Save or unsave; returns True when the article is now saved. The counter moves with the row."""
+    deleted, _ = Save.objects.filter(article=article, user=user).delete()
+    if deleted:
+        Article.objects.filter(pk=article.pk).update(save_count=F("save_count") - 1)
+        return False
+    _, created = Save.objects.get_or_create(article=article, user=user)
+    if created:
+        Article.objects.filter(pk=article.pk).update(save_count=F("save_count") + 1)
+    return created
+
+
+def recount() -> int:
+    """Rebuild every article's save_count from the Save rows; returns how many were wrong."""
+    actual = Subquery(
+        Save.objects.filter(article=OuterRef("pk"))
+        .values("article")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    wrong = Article.objects.annotate(actual=Coalesce(actual, 0)).exclude(save_count=F("actual"))
+    return wrong.update(save_count=Coalesce(actual, 0))

@@ -1,0 +1,41 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from aipick.decorators import read_only
+
+from .models import Article, Category
+
+PAGE_SIZE = 20
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@read_only
+def article_detail(request, pk):
+    article = get_object_or_404(
+        Article.objects.visible_to(request.user).select_related("category", "reporter"), pk=pk
+    )
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "summary_lines": article.summary_lines.all(),
+            "debate_lines": article.debate_lines.all(),
+            "related": Article.objects.related_to(article),
+            "is_preview": not article.is_public,
+        },
+    )
+
+
+@read_only
+def category_detail(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    page = paginate(request, Article.objects.published().filter(category=category).for_cards())
+    return render(
+        request,
+        "articles/category_detail.html",
+        {"category": category, "page": page, "current_category_slug": category.slug},
+    )
