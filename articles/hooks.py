@@ -20,3 +20,18 @@ def app_functions(module_name: str, function_name: str):
         function = getattr(import_module(dotted), function_name, None)
         if callable(function):
             yield config.label, function
+
+
+def decorate_cards(articles):
+    """Let each app add short badges to article cards (e.g. "투표 12") in one query per app.
+
+    An app joins with `<app>/cards.py: decorate(articles)`, which may append strings to
+    `article.card_badges`. Returns the list so views can pass it straight to templates.
+    """
+    articles = list(articles)
+    for article in articles:
+        article.card_badges = []
+    if articles:
+        for _label, decorate in app_functions("cards", "decorate"):
+            decorate(articles)
+    return articles

@@ -3,13 +3,16 @@ from django.shortcuts import get_object_or_404, render
 
 from aipick.decorators import read_only
 
+from .hooks import decorate_cards
 from .models import Article, Category
 
 PAGE_SIZE = 20
 
 
 def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = decorate_cards(page.object_list)
+    return page
 
 
 @read_only
@@ -24,7 +27,7 @@ def article_detail(request, pk):
             "article": article,
             "summary_lines": article.summary_lines.all(),
             "debate_lines": article.debate_lines.all(),
-            "related": Article.objects.related_to(article),
+            "related": decorate_cards(Article.objects.related_to(article)),
             "is_preview": not article.is_public,
         },
     )
