@@ -161,6 +161,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Failed sign-ins per username and per IP before a pause (counted in the cache).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW = 15 * 60
 
 # --- Locale -----------------------------------------------------------------
 
@@ -241,6 +244,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Comments ---------------------------------------------------------------
+
+COMMENT_MAX_LENGTH = 1000
+COMMENT_EDIT_WINDOW = 10 * 60  # seconds after posting
+COMMENT_RATE_SECONDS = env_int("COMMENT_RATE_SECONDS", 15)  # one comment per member per …
+COMMENT_DAILY_LIMIT = env_int("COMMENT_DAILY_LIMIT", 100)
+COMMENT_DUPLICATE_WINDOW = 60  # the same text twice within this many seconds is refused
+COMMENT_REPORT_THRESHOLD = 5  # distinct reporters before a comment hides itself
+COMMENT_RATIO_MIN_REACTIONS = 3  # 공감비율순 and the best box ignore comments with fewer
+COMMENT_PAGE_SIZE = 20
 
 # --- Site -------------------------------------------------------------------
 

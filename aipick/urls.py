@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles import save_views
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import sitemaps
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("articles.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("me/saved/", save_views.saved_list, name="saved"),
+    path("", include("comments.urls")),
 ]
 
 handler404 = "aipick.views.page_not_found"

@@ -8,16 +8,24 @@ from .models import Article, Save
 
 
 @transaction.atomic
-def article_save_toggle(*, article: Article, user) -> bool:
-    """Save or unsave; returns True when the article is now saved. The counter moves with the row."""
-    deleted, _ = Save.objects.filter(article=article, user=user).delete()
-    if deleted:
-        Article.objects.filter(pk=article.pk).update(save_count=F("save_count") - 1)
+def article_save_toggle(*, article: Article, user, saved: bool | None = None) -> bool:
+    """Save or unsave; returns True when the article is now saved. The counter moves with the row.
+
+    `saved=None` flips; a form that says which state it wants (`saved=True/False`) makes a
+    double-submitted click harmless instead of undoing itself.
+    """
+    if saved is None:
+        saved = not Save.objects.filter(article=article, user=user).exists()
+    if not saved:
+        deleted, _ = Save.objects.filter(article=article, user=user).delete()
+        if deleted:
+            Article.objects.filter(pk=article.pk).update(save_count=F("save_count") - 1)
         return False
     _, created = Save.objects.get_or_create(article=article, user=user)
     if created:
         Article.objects.filter(pk=article.pk).update(save_count=F("save_count") + 1)
-    return created
+    # Saved either way: a concurrent request may have created the row first.
+    return True
 
 
 def recount() -> int:

@@ -1,0 +1,43 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+
+from . import throttle
+from .models import User
+
+
+class SignupForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "display_name")
+        labels = {"username": "아이디", "display_name": "표시 이름"}
+        help_texts = {
+            "username": "150자 이하의 영문, 숫자, @/./+/-/_ 만 쓸 수 있습니다. 로그인할 때 씁니다.",
+            "display_name": "댓글과 인사말에 보이는 이름입니다. 비워 두면 아이디가 보입니다.",
+        }
+
+    def clean_display_name(self):
+        return self.cleaned_data["display_name"].strip()
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """The stock form, refusing early once a username or an address has failed too often."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
+        "throttled": throttle.LOGIN_THROTTLED,
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        ip = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        if throttle.is_throttled(username=username, ip=ip):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if self.cleaned_data.get("password"):
+                throttle.record_failure(username=username, ip=ip)
+            raise error
+        throttle.clear_user(username=username)
+        return cleaned
