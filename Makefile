@@ -46,7 +46,7 @@ browser-deps:
 		true; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "installing chromium and fonts-noto-cjk for the browser tests"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null) \
 			|| echo "SKIP browser tests: could not install chromium/fonts-noto-cjk"; \
 	else \
 		echo "SKIP browser tests: /usr/bin/chromium is missing and apt-get needs root (install chromium and fonts-noto-cjk)"; \

@@ -140,17 +140,26 @@ def load_demo(articles=None) -> dict[str, Article]:
         article = Article.objects.filter(title=data["title"]).first() or Article(
             title=data["title"]
         )
-        article.category = categories[data["category"]]
-        article.reporter = reporter
-        article.body = data["body"]
-        article.source_name = data["source_name"]
-        article.cover_caption = data["cover_caption"]
-        article.cover_alt = data["cover_alt"]
-        article.status = Article.Status.PUBLISHED
-        article.published_at = data["published_at"]
+        wanted = {
+            "category": categories[data["category"]],
+            "reporter": reporter,
+            "body": data["body"],
+            "source_name": data["source_name"],
+            "cover_caption": data["cover_caption"],
+            "cover_alt": data["cover_alt"],
+            "status": Article.Status.PUBLISHED,
+            "published_at": data["published_at"],
+        }
+        # Save only what differs, so a second run leaves even updated_at untouched.
+        changed = article.pk is None or not article.cover
+        for field, value in wanted.items():
+            if getattr(article, field, None) != value:
+                setattr(article, field, value)
+                changed = True
         if not article.cover:
             article.cover = draw_cover(key, data["palette"])
-        article.save()
+        if changed:
+            article.save()
 
         for order, text in enumerate(data["summary"], start=1):
             SummaryLine.objects.update_or_create(
