@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "aipick.middleware.KoreanErrorPagesMiddleware",
+    "aipick.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "aipick.urls"
@@ -131,14 +132,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Page-sized entries that every request reads stay in each process's memory; only a small
+# per-article version number is fetched from Redis to know whether they are still current
+# (articles/cache.py). Short timeout: it bounds staleness if a version bump was ever lost.
+LOCAL_PAGE_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "aipick-local-pages",
+    "TIMEOUT": env_int("DJANGO_PAGE_CACHE_SECONDS", 30),
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 if REDIS_URL:
+    _redis = {
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "aipick",
+        "TIMEOUT": 300,
+        # Fail fast: a hung Redis must cost a request milliseconds, not the worker's timeout.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "aipick",
-            "TIMEOUT": 300,
-        }
+        # Misses on Redis errors (logged), so reading survives a Redis outage.
+        "default": {"BACKEND": "aipick.cache.TolerantRedisCache", **_redis},
+        # Raises on Redis errors, so rate limits fail closed (aipick/ratelimit.py).
+        "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis},
+        "local": LOCAL_PAGE_CACHE,
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -147,7 +163,13 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "aipick",
             "TIMEOUT": 300,
-        }
+        },
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "aipick-ratelimit",
+            "TIMEOUT": 300,
+        },
+        "local": LOCAL_PAGE_CACHE,
     }
 
 # --- Accounts ---------------------------------------------------------------
@@ -201,7 +223,11 @@ COVER_MAX_PIXELS = 40_000_000
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/")
+# A less guessable admin path keeps password sprayers off the sign-in form; always "<path>/".
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
+# `make bench` needs a bare view to compare against; it is not routed otherwise.
+BENCH_ENDPOINTS = env_bool("DJANGO_BENCH", False)
 
 # --- Security ---------------------------------------------------------------
 

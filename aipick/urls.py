@@ -30,5 +30,8 @@ urlpatterns = [
 handler404 = "aipick.views.page_not_found"
 handler500 = "aipick.views.server_error"
 
+if settings.BENCH_ENDPOINTS:
+    urlpatterns += [path("_bench/bare", views.bench_bare, name="bench-bare")]
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,4 +1,6 @@
-from django.db import DatabaseError, connection
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -6,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
 from aipick.decorators import read_only
+from aipick.middleware import DATABASE_UNAVAILABLE, service_unavailable
 from articles.models import Article
 from articles.views import paginate
 
@@ -40,5 +43,13 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A database outage outside a view (e.g. saving the session) still deserves the 503 page.
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        return service_unavailable(DATABASE_UNAVAILABLE)
     # No context processors: the database may be the thing that failed.
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def bench_bare(request):
+    """The floor `make bench` compares against: the whole middleware stack and nothing else."""
+    return HttpResponse("ok")
