@@ -29,3 +29,39 @@ def media_root():
     path = tempfile.mkdtemp(prefix="aipick-media-")
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright; browser tests skip clearly where it is missing."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    # Playwright's sync API refuses to start inside a running event loop; pytest has none.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    context = chromium.new_context(locale="ko-KR", timezone_id="Asia/Seoul")
+    page = context.new_page()
+    yield page
+    context.close()
