@@ -286,3 +286,15 @@ COMMENT_PAGE_SIZE = 20
 
 SITE_NAME = "AI PICK"
 SITE_CONTACT_EMAIL = "aipick@aipick.kr"
+
+# --- Polls ------------------------------------------------------------------
+
+# Anonymous votes per poll per client IP, e.g. "30/minute" (also "/second", "/hour").
+POLL_RATE_LIMIT = os.environ.get("POLL_RATE_LIMIT", "30/minute")
+# Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets, e.g.
+# "HTTP_X_FORWARDED_FOR" (its last address is used, the one our proxy appended).
+POLL_CLIENT_IP_HEADER = os.environ.get("POLL_CLIENT_IP_HEADER", "")
+POLL_VOTER_COOKIE = "aipick_voter"
+POLL_VOTER_COOKIE_AGE = 2 * 365 * 24 * 60 * 60
+# A vote is a few dozen bytes; anything bigger is refused before it is parsed.
+POLL_MAX_BODY_BYTES = 4096

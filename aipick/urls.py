@@ -22,6 +22,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("polls.urls")),
     path("accounts/", include("accounts.urls")),
     path("me/saved/", save_views.saved_list, name="saved"),
     path("", include("comments.urls")),

@@ -1,0 +1,130 @@
+import csv
+
+from django.contrib import admin
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html_join
+
+from .models import Choice, Poll, PollSnapshot
+from .results import format_tenths, shares_in_tenths
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 2
+    fields = ("label", "order", "vote_count", "share", "switched_away_count")
+    # Counts come only from votes: shown, never editable.
+    readonly_fields = ("vote_count", "share", "switched_away_count")
+    verbose_name_plural = "선택지 (득표는 읽기 전용)"
+
+    @admin.display(description="비율")
+    def share(self, choice):
+        if not choice.pk:
+            return "-"
+        siblings = list(choice.poll.choices.all())
+        tenths = shares_in_tenths([c.vote_count for c in siblings])
+        by_pk = {c.pk: t for c, t in zip(siblings, tenths, strict=True)}
+        return f"{format_tenths(by_pk[choice.pk])}%"
+
+
+@admin.register(Poll)
+class PollAdmin(admin.ModelAdmin):
+    list_display = ("question", "article", "opens_at", "closes_at", "results_visibility", "total")
+    list_filter = ("results_visibility", "allow_anonymous")
+    search_fields = ("question", "article__title")
+    autocomplete_fields = ("article",)
+    list_select_related = ("article",)
+    inlines = [ChoiceInline]
+    actions = ["export_csv"]
+    readonly_fields = ("results", "blocked_count", "final_result")
+    fieldsets = (
+        (None, {"fields": ("article", "question")}),
+        (
+            "일정과 공개",
+            {"fields": ("opens_at", "closes_at", "allow_anonymous", "results_visibility")},
+        ),
+        ("결과 (읽기 전용)", {"fields": ("results", "blocked_count", "final_result")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and PollSnapshot.objects.filter(poll=obj).exists():
+            # The result is frozen: reopening or moving the dates would contradict it.
+            fields += ["opens_at", "closes_at"]
+        return fields
+
+    @admin.display(description="총 투표수")
+    def total(self, poll):
+        return sum(c.vote_count for c in poll.choices.all())
+
+    @admin.display(description="결과")
+    def results(self, poll):
+        choices = list(poll.choices.all())
+        if not choices:
+            return "-"
+        tenths = shares_in_tenths([c.vote_count for c in choices])
+        rows = [
+            (c.label, format_tenths(t), c.vote_count) for c, t in zip(choices, tenths, strict=True)
+        ]
+        total = sum(c.vote_count for c in choices)
+        return format_html_join(
+            " · ", "{} {}% ({}표)", [*rows, ("합계", "100.0" if total else "0.0", total)]
+        )
+
+    @admin.display(description="최종 결과")
+    def final_result(self, poll):
+        snapshot = PollSnapshot.objects.filter(poll=poll).first()
+        if snapshot is None:
+            return "마감 후 확정됩니다."
+        return format_html_join(
+            " · ",
+            "{} {}% ({}표)",
+            ((r["label"], r["percent"], r["count"]) for r in snapshot.results),
+        )
+
+    @admin.action(description="선택한 투표의 결과를 CSV로 내려받기", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="poll-results-{stamp}.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 Korean correctly only with a BOM.
+        writer = csv.writer(response)
+        writer.writerow(
+            ["기사", "질문", "선택지", "득표", "비율(%)", "다른 선택으로 바꾼 수", "마감"]
+        )
+        for poll in queryset.select_related("article").prefetch_related("choices"):
+            choices = list(poll.choices.all())
+            tenths = shares_in_tenths([c.vote_count for c in choices])
+            for choice, t in zip(choices, tenths, strict=True):
+                writer.writerow(
+                    [
+                        _safe_cell(poll.article.title),
+                        _safe_cell(poll.question),
+                        _safe_cell(choice.label),
+                        choice.vote_count,
+                        format_tenths(t),
+                        choice.switched_away_count,
+                        "예" if poll.is_closed else "아니오",
+                    ]
+                )
+        return response
+
+
+def _safe_cell(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
+@admin.register(PollSnapshot)
+class PollSnapshotAdmin(admin.ModelAdmin):
+    list_display = ("poll", "total", "frozen_at")
+    readonly_fields = ("poll", "total", "results", "frozen_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,46 @@
+"""Per-IP rate limit for anonymous votes, kept in the cache (Redis in production).
+
+The IP itself is never stored: the cache key holds a keyed hash of it (HMAC with the
+site's secret), which cannot be turned back into an address without the secret.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+PERIODS = {"second": 1, "minute": 60, "hour": 3600}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "30/minute" → (30, 60)."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(second|minute|hour)\s*", rate)
+    if not match:
+        raise ValueError(f"POLL_RATE_LIMIT must look like '30/minute', not {rate!r}")
+    return int(match.group(1)), PERIODS[match.group(2)]
+
+
+def client_ip(request) -> str:
+    header = settings.POLL_CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def ip_hash(ip: str) -> str:
+    return salted_hmac("polls.ratelimit.ip", ip, algorithm="sha256").hexdigest()[:32]
+
+
+def allow_vote_attempt(request, poll_id: int) -> bool:
+    """Count this attempt in a fixed window; False once the window's limit is passed."""
+    limit, period = parse_rate(settings.POLL_RATE_LIMIT)
+    key = f"polls:rate:{poll_id}:{ip_hash(client_ip(request))}"
+    cache.add(key, 0, timeout=period)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:
+        # The window expired between add and incr: this attempt opens a new one.
+        cache.add(key, 1, timeout=period)
+        attempts = 1
+    return attempts <= limit

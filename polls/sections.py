@@ -1,0 +1,158 @@
+"""The context of the 찬/반 투표 section, shared by the article page's tag and the vote view."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncDay, TruncHour
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Choice, Poll, Vote
+from .results import (
+    CHART_HEIGHT,
+    CHART_WIDTH,
+    cumulative_points,
+    format_tenths,
+    polyline,
+    shares_in_tenths,
+    trend_bucket,
+)
+from .services import poll_snapshot_freeze
+from .voters import current_voter_key
+
+TREND_TABLE_ROWS = 24
+
+
+@dataclass
+class ChoiceResult:
+    choice: Choice
+    percent: str
+    bar_width: str  # the SVG rect's width on a 0–100 scale
+    is_mine: bool
+    colour: int  # 1 = first side (찬성 blue), 2 = second side (반대 red), 3+ = neutral
+
+
+def load_poll(article) -> Poll | None:
+    """The article's poll with its choices and frozen result in one query (none if no choices)."""
+    choices = list(
+        Choice.objects.filter(poll__article=article)
+        .select_related("poll__snapshot")
+        .order_by("order", "id")
+    )
+    if not choices:
+        return None
+    poll = choices[0].poll
+    poll.article = article
+    poll.choice_list = choices
+    return poll
+
+
+def poll_box_context(request, poll: Poll, *, message: str = "", announce: str = "") -> dict:
+    choices = poll.choice_list
+    voter_key = current_voter_key(request)
+    my_ref = None
+    if voter_key:
+        my_ref = (
+            Vote.objects.filter(poll=poll, voter_key=voter_key)
+            .values_list("choice_id", flat=True)
+            .first()
+        )
+    is_closed = poll.is_closed
+    snapshot = getattr(poll, "snapshot", None) if is_closed else None
+    if is_closed and snapshot is None:
+        # Frozen lazily by the first reader after closing (or by `manage.py freeze_polls`).
+        snapshot = poll_snapshot_freeze(poll=poll)
+
+    visibility = poll.results_visibility
+    results_visible = (
+        is_closed
+        or visibility == Poll.ResultsVisibility.ALWAYS
+        or (visibility == Poll.ResultsVisibility.AFTER_VOTE and my_ref is not None)
+    )
+    counts = [c.vote_count for c in choices]
+    total = sum(counts)
+    tenths = shares_in_tenths(counts)
+    results = [
+        ChoiceResult(
+            choice=c,
+            percent=format_tenths(t),
+            bar_width=format_tenths(t),
+            is_mine=c.ref == my_ref,
+            colour=min(i, 3),
+        )
+        for i, (c, t) in enumerate(zip(choices, tenths, strict=True), start=1)
+    ]
+    my_choice = next((r.choice for r in results if r.is_mine), None)
+    # A staff preview of a draft shows the poll but offers no buttons: voting would be refused.
+    can_vote = (
+        not is_closed
+        and poll.article.is_public
+        and (poll.allow_anonymous or request.user.is_authenticated)
+    )
+    context = {
+        "poll": poll,
+        "results": results,
+        "total": total,
+        "my_choice": my_choice,
+        "results_visible": results_visible,
+        "is_closed": is_closed,
+        "can_vote": can_vote,
+        "needs_sign_in": not is_closed and not poll.allow_anonymous and not can_vote,
+        "login_url": f"{reverse(settings.LOGIN_URL)}?next={poll.article.get_absolute_url()}%23poll",
+        "vote_url": reverse("polls:vote", args=[poll.article_id]),
+        "switches": switch_lines(choices) if results_visible else [],
+        "switch_total": sum(c.switched_away_count for c in choices),
+        "snapshot": snapshot,
+        "trend": trend_context(poll, results) if results_visible and total else None,
+        "message": message,
+        "announce": announce,
+    }
+    return context
+
+
+def switch_lines(choices: list[Choice]) -> list[str]:
+    """`찬성→반대 3` for a two-sided poll; `찬성에서 다른 선택으로 3` when there are more sides."""
+    if len(choices) == 2:
+        first, second = choices
+        return [
+            f"{first.label}→{second.label} {first.switched_away_count}",
+            f"{second.label}→{first.label} {second.switched_away_count}",
+        ]
+    return [f"{c.label}에서 다른 선택으로 {c.switched_away_count}" for c in choices]
+
+
+def trend_context(poll: Poll, results: list[ChoiceResult]) -> dict:
+    """Each choice's cumulative share per hour (first three days) or day, as SVG lines and a table.
+
+    A vote is counted from when it was first cast, under its current choice, so the last
+    point always equals the totals shown above it.
+    """
+    start = poll.opens_at
+    end = min(poll.closes_at or timezone.now(), timezone.now())
+    bucket = trend_bucket(start, end)
+    trunc = TruncHour if bucket == "hour" else TruncDay
+    rows = (
+        Vote.objects.filter(poll=poll)
+        .annotate(bucket=trunc("created_at"))
+        .values_list("bucket", "choice_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    refs = [r.choice.ref for r in results]
+    points = cumulative_points(list(rows), refs)
+    lines = [
+        {"result": r, "points": polyline(points, i, start, end)} for i, r in enumerate(results)
+    ]
+    return {
+        "bucket_label": "시간별" if bucket == "hour" else "일별",
+        "date_format": "m.d H:00" if bucket == "hour" else "Y.m.d",
+        "lines": lines,
+        "rows": points[-TREND_TABLE_ROWS:],
+        "rows_cut": max(len(points) - TREND_TABLE_ROWS, 0),
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "mid": CHART_HEIGHT // 2,
+        "start": start,
+        "end": end,
+    }

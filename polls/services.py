@@ -1,0 +1,191 @@
+"""Writes that touch several rows for polls, and the counter repair path.
+
+Every counter moves with `F()` in the transaction that writes the row it counts; the
+vote row is locked first (`select_for_update`) so a voter's concurrent requests queue.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, F, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Choice, Poll, PollSnapshot, Vote
+from .results import format_tenths, shares_in_tenths
+
+POLL_CLOSED = "투표가 마감되었습니다."
+POLL_NOT_OPEN = "아직 투표가 시작되지 않았습니다."
+POLL_NOT_FOUND = "투표를 찾을 수 없습니다."
+POLL_CHOICE_INVALID = "선택지를 다시 골라 주세요. 이 투표에 없는 선택입니다."
+POLL_SIGN_IN_REQUIRED = "이 투표는 로그인한 회원만 참여할 수 있습니다."
+POLL_RATE_LIMITED = "짧은 시간에 투표 요청이 너무 많습니다. 잠시 뒤 다시 시도해 주세요."
+POLL_BODY_TOO_LARGE = "요청이 너무 큽니다."
+POLL_VOTED = "{label}에 투표했습니다."
+POLL_CHANGED = "선택을 {label}(으)로 바꿨습니다."
+POLL_UNCHANGED = "이미 {label}에 투표했습니다. 다른 쪽을 누르면 선택이 바뀝니다."
+
+
+class VoteRefused(Exception):
+    """A vote the rules do not allow; `status` is the HTTP answer for a plain form POST."""
+
+    def __init__(self, message: str, *, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Voter:
+    key: str
+    user: object | None = None
+
+    @classmethod
+    def member(cls, user) -> "Voter":
+        return cls(key=f"u:{user.pk}", user=user)
+
+    @classmethod
+    def browser(cls, token: str) -> "Voter":
+        return cls(key=f"a:{token}")
+
+    @property
+    def is_member(self) -> bool:
+        return self.user is not None
+
+
+def new_browser_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def poll_check_open(poll: Poll) -> None:
+    """Refuse unless the article is public and the poll is between its opening and closing."""
+    if not poll.article.is_public:
+        raise VoteRefused(POLL_NOT_FOUND, status=404)
+    if poll.is_closed:
+        raise VoteRefused(POLL_CLOSED, status=409)
+    if not poll.has_opened:
+        raise VoteRefused(POLL_NOT_OPEN, status=409)
+
+
+@transaction.atomic
+def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
+    """Record or move this voter's vote; counters move in the same transaction.
+
+    A first vote adds one; another choice moves the vote (old −1, new +1, and the old
+    choice's `switched_away_count` +1); the same choice again changes nothing but is
+    counted as a refused repeat. `vote.outcome` says which: "added", "changed", "unchanged".
+    Two concurrent first votes by the same voter meet the unique constraint: the loser
+    raises IntegrityError and `poll_vote_submit` retries it as a change.
+    """
+    poll_check_open(poll)
+    if choice.poll_id != poll.pk:
+        raise VoteRefused(POLL_CHOICE_INVALID, status=400)
+    if not voter.is_member and not poll.allow_anonymous:
+        raise VoteRefused(POLL_SIGN_IN_REQUIRED, status=403)
+
+    now = timezone.now()
+    vote = Vote.objects.select_for_update().filter(poll=poll, voter_key=voter.key).first()
+    if vote is None:
+        vote = Vote.objects.create(
+            poll=poll, choice=choice, voter_key=voter.key, user=voter.user, created_at=now
+        )
+        Choice.objects.filter(ref=choice.ref).update(vote_count=F("vote_count") + 1)
+        vote.outcome = "added"
+    elif vote.choice_id == choice.ref:
+        Poll.objects.filter(pk=poll.pk).update(blocked_count=F("blocked_count") + 1)
+        vote.outcome = "unchanged"
+    else:
+        old_ref = vote.choice_id
+        Vote.objects.filter(pk=vote.pk).update(choice=choice, changed_at=now)
+        # One statement for both rows: they are locked in one pass, in the same order
+        # for every transaction, so two readers switching opposite ways cannot deadlock.
+        Choice.objects.filter(ref__in=[old_ref, choice.ref]).update(
+            vote_count=Case(
+                When(ref=choice.ref, then=F("vote_count") + 1), default=F("vote_count") - 1
+            ),
+            switched_away_count=Case(
+                When(ref=old_ref, then=F("switched_away_count") + 1),
+                default=F("switched_away_count"),
+            ),
+        )
+        vote.choice, vote.changed_at = choice, now
+        vote.outcome = "changed"
+    return vote
+
+
+def poll_vote_submit(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
+    """`poll_vote_cast`, retried once when the same voter's other request inserted first."""
+    try:
+        return poll_vote_cast(poll=poll, choice=choice, voter=voter)
+    except IntegrityError:
+        return poll_vote_cast(poll=poll, choice=choice, voter=voter)
+
+
+def poll_attempt_blocked(*, poll: Poll) -> None:
+    """Count one refused attempt (rate limit) on the poll's public integrity line."""
+    Poll.objects.filter(pk=poll.pk).update(blocked_count=F("blocked_count") + 1)
+
+
+@transaction.atomic
+def poll_votes_merge(*, anonymous_key: str, user) -> int:
+    """On sign-in, the browser's votes become the member's; where the member already voted, theirs stands.
+
+    Closed polls are left alone: their result is final. Returns how many votes moved or were removed.
+    """
+    member_key = Voter.member(user).key
+    now = timezone.now()
+    browser_votes = list(
+        Vote.objects.select_for_update()
+        .filter(voter_key=anonymous_key)
+        .exclude(poll__closes_at__lte=now)
+        .order_by("pk")
+    )
+    if not browser_votes:
+        return 0
+    already = set(
+        Vote.objects.select_for_update()
+        .filter(voter_key=member_key, poll_id__in=[v.poll_id for v in browser_votes])
+        .values_list("poll_id", flat=True)
+    )
+    for vote in browser_votes:
+        if vote.poll_id in already:
+            Vote.objects.filter(pk=vote.pk).delete()
+            Choice.objects.filter(ref=vote.choice_id).update(vote_count=F("vote_count") - 1)
+        else:
+            Vote.objects.filter(pk=vote.pk).update(voter_key=member_key, user=user)
+    return len(browser_votes)
+
+
+def poll_snapshot_freeze(*, poll: Poll) -> PollSnapshot | None:
+    """Freeze a closed poll's result once; later calls return the same row unchanged."""
+    if not poll.is_closed:
+        return None
+    existing = PollSnapshot.objects.filter(poll=poll).first()
+    if existing:
+        return existing
+    choices = list(poll.choices.order_by("order", "id"))
+    counts = [c.vote_count for c in choices]
+    tenths = shares_in_tenths(counts)
+    results = [
+        {"label": c.label, "count": c.vote_count, "percent": format_tenths(t)}
+        for c, t in zip(choices, tenths, strict=True)
+    ]
+    try:
+        with transaction.atomic():
+            return PollSnapshot.objects.create(poll=poll, total=sum(counts), results=results)
+    except IntegrityError:
+        # Another request froze it a moment ago; theirs is the same numbers.
+        return PollSnapshot.objects.get(poll=poll)
+
+
+def recount() -> int:
+    """Rebuild every choice's vote_count from the Vote rows; returns how many were wrong."""
+    actual = Subquery(
+        Vote.objects.filter(choice=OuterRef("ref"))
+        .values("choice")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    wrong = Choice.objects.annotate(actual=Coalesce(actual, 0)).exclude(vote_count=F("actual"))
+    return wrong.update(vote_count=Coalesce(actual, 0))

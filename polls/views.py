@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from .models import Choice, Poll
+from .ratelimit import allow_vote_attempt
+from .sections import load_poll, poll_box_context
+from .services import (
+    POLL_BODY_TOO_LARGE,
+    POLL_CHANGED,
+    POLL_CHOICE_INVALID,
+    POLL_RATE_LIMITED,
+    POLL_SIGN_IN_REQUIRED,
+    POLL_UNCHANGED,
+    POLL_VOTED,
+    VoteRefused,
+    poll_attempt_blocked,
+    poll_vote_submit,
+)
+from .voters import remember_browser, voter_for
+
+OUTCOME_MESSAGES = {"added": POLL_VOTED, "changed": POLL_CHANGED, "unchanged": POLL_UNCHANGED}
+
+
+@require_POST
+def vote(request, article_id):
+    """Cast or change a vote. A form POST is answered with a redirect to `#poll` (PRG);
+    htmx gets the poll box back to swap in place.
+
+    Refusals answer a plain POST with a 4xx page saying why. htmx gets the box with the
+    reason at 200, because htmx does not swap error responses and the reader would see nothing.
+    """
+    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.POLL_MAX_BODY_BYTES:
+        return HttpResponse(
+            POLL_BODY_TOO_LARGE, status=413, content_type="text/plain; charset=utf-8"
+        )
+
+    choice = _find_choice(article_id, request.POST.get("choice", ""))
+    if choice is None:
+        poll = get_object_or_404(Poll.objects.select_related("article"), article_id=article_id)
+        return _refuse(request, poll, VoteRefused(POLL_CHOICE_INVALID, status=400))
+    poll = choice.poll
+    if not poll.article.is_public:
+        raise Http404
+
+    voter, new_token = voter_for(request)
+    if not voter.is_member:
+        if not poll.allow_anonymous:
+            return _refuse(request, poll, VoteRefused(POLL_SIGN_IN_REQUIRED, status=403))
+        if not allow_vote_attempt(request, poll.pk):
+            poll_attempt_blocked(poll=poll)
+            return _refuse(request, poll, VoteRefused(POLL_RATE_LIMITED, status=429))
+
+    try:
+        cast = poll_vote_submit(poll=poll, choice=choice, voter=voter)
+    except VoteRefused as refused:
+        return _refuse(request, poll, refused)
+
+    if request.htmx:
+        announce = OUTCOME_MESSAGES[cast.outcome].format(label=choice.label)
+        response = _render_box(request, poll, announce=announce)
+    else:
+        response = redirect(f"{poll.article.get_absolute_url()}#poll")
+    if new_token:
+        remember_browser(response, new_token)
+    return response
+
+
+def _find_choice(article_id: int, raw: str) -> Choice | None:
+    """The choice, its poll and article in one query; None for anything not of this poll."""
+    if not raw.isdecimal() or len(raw) > 18:
+        return None
+    return (
+        Choice.objects.select_related("poll__article")
+        .filter(pk=int(raw), poll__article_id=article_id)
+        .first()
+    )
+
+
+def _render_box(request, poll: Poll, *, message: str = "", announce: str = "") -> HttpResponse:
+    fresh = load_poll(poll.article)
+    context = poll_box_context(request, fresh, message=message, announce=announce or message)
+    # The box is swapped; the status line is updated out of band so that its aria-live
+    # region stays in the page and screen readers announce the change.
+    html = render_to_string("polls/poll_section.html#poll-box", context, request=request)
+    html += render_to_string("polls/poll_section.html#poll-status-oob", context, request=request)
+    return HttpResponse(html)
+
+
+def _refuse(request, poll: Poll, refused: VoteRefused) -> HttpResponse:
+    if refused.status == 404 or not poll.article.is_public:
+        raise Http404
+    if request.htmx:
+        return _render_box(request, poll, message=refused.message)
+    return render(
+        request,
+        "polls/vote_refused.html",
+        {"poll": poll, "article": poll.article, "message": refused.message},
+        status=refused.status,
+    )
