@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "aipick.middleware.KoreanErrorPagesMiddleware",
     "aipick.middleware.ServiceUnavailableMiddleware",
+    "articles.cache.AdminWritesMiddleware",
 ]
 
 ROOT_URLCONF = "aipick.urls"

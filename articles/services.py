@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from .cache import article_changed
 from .models import Article, Save
 
 
@@ -20,10 +21,12 @@ def article_save_toggle(*, article: Article, user, saved: bool | None = None) ->
         deleted, _ = Save.objects.filter(article=article, user=user).delete()
         if deleted:
             Article.objects.filter(pk=article.pk).update(save_count=F("save_count") - 1)
+            article_changed(article.pk)
         return False
     _, created = Save.objects.get_or_create(article=article, user=user)
     if created:
         Article.objects.filter(pk=article.pk).update(save_count=F("save_count") + 1)
+        article_changed(article.pk)
     # Saved either way: a concurrent request may have created the row first.
     return True
 

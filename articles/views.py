@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from aipick.decorators import read_only
 
+from .cache import serve_article_page
 from .hooks import decorate_cards
 from .models import Article, Category
 
@@ -17,20 +18,25 @@ def paginate(request, queryset):
 
 @read_only
 def article_detail(request, pk):
-    article = get_object_or_404(
-        Article.objects.visible_to(request.user).select_related("category", "reporter"), pk=pk
-    )
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "summary_lines": article.summary_lines.all(),
-            "debate_lines": article.debate_lines.all(),
-            "related": decorate_cards(Article.objects.related_to(article)),
-            "is_preview": not article.is_public,
-        },
-    )
+    def render_page(extra_context):
+        article = get_object_or_404(
+            Article.objects.visible_to(request.user).select_related("category", "reporter"), pk=pk
+        )
+        return render(
+            request,
+            "articles/article_detail.html",
+            {
+                "article": article,
+                "summary_lines": article.summary_lines.all(),
+                "debate_lines": article.debate_lines.all(),
+                "related": decorate_cards(Article.objects.related_to(article)),
+                "is_preview": not article.is_public,
+                **extra_context,
+            },
+        )
+
+    # Anonymous readers with nothing personal share one rendering per version of the page.
+    return serve_article_page(request, pk, render_page)
 
 
 @read_only

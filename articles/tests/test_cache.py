@@ -1,0 +1,145 @@
+"""The two-tier article page cache: shared only when nothing is personal, fresh after every write."""
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from articles import cache as page_cache
+from articles.services import article_save_toggle
+
+from .factories import make_article, make_user
+from .helpers import page_text
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def article():
+    return make_article(title="캐시 시험 기사")
+
+
+def test_second_anonymous_reader_is_served_from_local_memory(
+    client, article, django_assert_num_queries
+):
+    """Once one anonymous reader has rendered the page, the next one costs no query."""
+    assert client.get(article.get_absolute_url()).status_code == 200
+    with django_assert_num_queries(0):
+        response = Client().get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "캐시 시험 기사" in response.content.decode()
+
+
+def test_each_reader_gets_their_own_csrf_token_from_a_shared_page(article):
+    """Two readers of one cached page get different tokens, each valid with their own cookie."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [c.get(article.get_absolute_url()) for c in (first, second)]
+    tokens = [TOKEN.findall(p.content.decode()) for p in pages]
+    html = pages[1].content.decode()
+    assert page_cache.CSRF_PLACEHOLDER not in html
+    assert page_cache.NONCE_PLACEHOLDER not in html
+    if not tokens[0]:
+        pytest.skip("the article page has no form yet")
+    assert tokens[0][0] != tokens[1][0]
+    for c, page_tokens in zip((first, second), tokens, strict=True):
+        assert c.cookies["csrftoken"].value
+        # A sign-in POST carrying the page's token passes the CSRF check (no 403).
+        response = c.post("/accounts/login/", {"csrfmiddlewaretoken": page_tokens[0]})
+        assert response.status_code != 403
+
+
+def test_a_members_page_is_never_shared(article):
+    """A member's greeting never reaches an anonymous reader or another member."""
+    alice = make_user(username="alice", display_name="앨리스기자")
+    bob = make_user(username="bob", display_name="밥독자")
+    url = article.get_absolute_url()
+    as_alice, as_bob, anonymous = Client(), Client(), Client()
+    as_alice.force_login(alice)
+    as_bob.force_login(bob)
+
+    assert "앨리스기자" in as_alice.get(url).content.decode()
+    anonymous_html = anonymous.get(url).content.decode()
+    bob_html = as_bob.get(url).content.decode()
+    assert "앨리스기자" not in anonymous_html
+    assert "앨리스기자" not in bob_html
+    assert "밥독자" in bob_html
+    assert "밥독자" not in Client().get(url).content.decode()
+
+
+def test_a_reader_with_personal_cookies_gets_a_fresh_page(
+    client, article, django_assert_num_queries
+):
+    """A voter's or a session cookie means the page may be personal: it is rendered for them."""
+    Client().get(article.get_absolute_url())
+    client.cookies["aipick_voter"] = "some-signed-token"
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert not page_cache.is_shareable(response.wsgi_request)
+
+
+def test_a_save_shows_on_the_next_anonymous_request(
+    client, article, django_capture_on_commit_callbacks
+):
+    """A member's save is counted on the very next anonymous page view, not after a timeout."""
+    url = article.get_absolute_url()
+    assert "저장 0" in page_text(client.get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save_toggle(article=article, user=make_user())
+    assert "저장 1" in page_text(Client().get(url))
+
+
+def test_a_version_bump_is_seen_by_another_server(article, django_capture_on_commit_callbacks):
+    """Another process's local memory holds the old page; the shared version makes it miss."""
+    url = article.get_absolute_url()
+    Client().get(url)
+    old = page_cache.article_version(article.pk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        page_cache.article_changed(article.pk)
+        # Not before the commit: a reader must not cache the old rows under the new version.
+        assert page_cache.article_version(article.pk) == old
+    assert len(callbacks) == 1
+    assert page_cache.article_version(article.pk) != old
+
+
+def test_an_admin_edit_shows_on_the_next_request(
+    admin_client, article, django_capture_on_commit_callbacks
+):
+    """An editor's change in the admin reaches anonymous readers on their next request."""
+    url = article.get_absolute_url()
+    Client().get(url)
+    site_before = caches["default"].get(page_cache.SITE_VERSION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/articles/article/", {"action": "unpublish", "_selected_action": [article.pk]}
+        )
+    assert Client().get(url).status_code == 404
+    assert caches["default"].get(page_cache.SITE_VERSION_KEY) != site_before
+
+
+def test_without_the_shared_cache_nothing_is_served_from_local_memory(settings, article):
+    """If the version cannot be read (Redis down), the page is rendered, never a stale copy."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "aipick.cache.TolerantRedisCache",
+            "LOCATION": "redis://127.0.0.1:6390/14",
+        },
+    }
+    assert page_cache.article_version(article.pk) is None
+    assert Client().get(article.get_absolute_url()).status_code == 200
+
+
+def test_query_strings_and_htmx_requests_bypass_the_cache(rf, article):
+    """Sorted or paged views and htmx partials are rendered, not taken from the shared page."""
+    from django.contrib.auth.models import AnonymousUser
+
+    for request in (
+        rf.get("/", {"sort": "likes"}),
+        rf.get("/", headers={"hx-request": "true"}),
+        rf.post("/"),
+    ):
+        request.user = AnonymousUser()
+        assert not page_cache.is_shareable(request)
