@@ -7,8 +7,9 @@ site's secret), which cannot be turned back into an address without the secret.
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+from aipick import ratelimit
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600}
 
@@ -36,11 +37,6 @@ def allow_vote_attempt(request, poll_id: int) -> bool:
     """Count this attempt in a fixed window; False once the window's limit is passed."""
     limit, period = parse_rate(settings.POLL_RATE_LIMIT)
     key = f"polls:rate:{poll_id}:{ip_hash(client_ip(request))}"
-    cache.add(key, 0, timeout=period)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:
-        # The window expired between add and incr: this attempt opens a new one.
-        cache.add(key, 1, timeout=period)
-        attempts = 1
-    return attempts <= limit
+    # Counted in Redis, so the limit holds across app servers; with Redis down this raises
+    # RateLimitUnavailable (a Korean 503) instead of letting unlimited votes through.
+    return ratelimit.hit(key, limit=limit, window=period)

@@ -12,6 +12,8 @@ from django.db.models import Case, Count, F, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from articles.cache import article_changed
+
 from .models import Choice, Poll, PollSnapshot, Vote
 from .results import format_tenths, shares_in_tenths
 
@@ -85,6 +87,8 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
         raise VoteRefused(POLL_SIGN_IN_REQUIRED, status=403)
 
     now = timezone.now()
+    # Every outcome changes what the article page shows (counts or the refused-repeat line).
+    article_changed(poll.article_id)
     vote = Vote.objects.select_for_update().filter(poll=poll, voter_key=voter.key).first()
     if vote is None:
         vote = Vote.objects.create(
@@ -125,6 +129,7 @@ def poll_vote_submit(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
 def poll_attempt_blocked(*, poll: Poll) -> None:
     """Count one refused attempt (rate limit) on the poll's public integrity line."""
     Poll.objects.filter(pk=poll.pk).update(blocked_count=F("blocked_count") + 1)
+    article_changed(poll.article_id)
 
 
 @transaction.atomic
@@ -154,6 +159,9 @@ def poll_votes_merge(*, anonymous_key: str, user) -> int:
             Choice.objects.filter(ref=vote.choice_id).update(vote_count=F("vote_count") - 1)
         else:
             Vote.objects.filter(pk=vote.pk).update(voter_key=member_key, user=user)
+    polls = Poll.objects.filter(pk__in={v.poll_id for v in browser_votes})
+    for article_id in polls.values_list("article_id", flat=True):
+        article_changed(article_id)
     return len(browser_votes)
 
 
@@ -173,7 +181,9 @@ def poll_snapshot_freeze(*, poll: Poll) -> PollSnapshot | None:
     ]
     try:
         with transaction.atomic():
-            return PollSnapshot.objects.create(poll=poll, total=sum(counts), results=results)
+            snapshot = PollSnapshot.objects.create(poll=poll, total=sum(counts), results=results)
+            article_changed(poll.article_id)
+            return snapshot
     except IntegrityError:
         # Another request froze it a moment ago; theirs is the same numbers.
         return PollSnapshot.objects.get(poll=poll)
