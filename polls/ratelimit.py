@@ -1,4 +1,5 @@
-"""Per-IP rate limit for anonymous votes, kept in the cache (Redis in production).
+"""Per-IP rate limit for anonymous votes, counted by `aipick.ratelimit` (Redis in production,
+shared by every app server, failing closed with a Korean 503 when Redis is down).
 
 The IP itself is never stored: the cache key holds a keyed hash of it (HMAC with the
 site's secret), which cannot be turned back into an address without the secret.
@@ -34,9 +35,7 @@ def ip_hash(ip: str) -> str:
 
 
 def allow_vote_attempt(request, poll_id: int) -> bool:
-    """Count this attempt in a fixed window; False once the window's limit is passed."""
+    """Count this attempt; False once this address passed the poll's limit in the window."""
     limit, period = parse_rate(settings.POLL_RATE_LIMIT)
-    key = f"polls:rate:{poll_id}:{ip_hash(client_ip(request))}"
-    # Counted in Redis, so the limit holds across app servers; with Redis down this raises
-    # RateLimitUnavailable (a Korean 503) instead of letting unlimited votes through.
+    key = f"polls:vote:{poll_id}:{ip_hash(client_ip(request))}"
     return ratelimit.hit(key, limit=limit, window=period)

@@ -48,9 +48,12 @@ def load_poll(article) -> Poll | None:
     return poll
 
 
-def poll_box_context(request, poll: Poll, *, message: str = "", announce: str = "") -> dict:
+def poll_box_context(
+    request, poll: Poll, *, message: str = "", announce: str = "", voter_key: str | None = None
+) -> dict:
+    """`voter_key` overrides the request's voter: a first vote mints the cookie in its response."""
     choices = poll.choice_list
-    voter_key = current_voter_key(request)
+    voter_key = voter_key or current_voter_key(request)
     my_ref = None
     if voter_key:
         my_ref = (

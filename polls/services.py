@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, OuterRef, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, PositiveIntegerField, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -106,11 +106,14 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
         # for every transaction, so two readers switching opposite ways cannot deadlock.
         Choice.objects.filter(ref__in=[old_ref, choice.ref]).update(
             vote_count=Case(
-                When(ref=choice.ref, then=F("vote_count") + 1), default=F("vote_count") - 1
+                When(ref=choice.ref, then=F("vote_count") + 1),
+                default=F("vote_count") - 1,
+                output_field=PositiveIntegerField(),
             ),
             switched_away_count=Case(
                 When(ref=old_ref, then=F("switched_away_count") + 1),
                 default=F("switched_away_count"),
+                output_field=PositiveIntegerField(),
             ),
         )
         vote.choice, vote.changed_at = choice, now

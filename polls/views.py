@@ -60,7 +60,7 @@ def vote(request, article_id):
 
     if request.htmx:
         announce = OUTCOME_MESSAGES[cast.outcome].format(label=choice.label)
-        response = _render_box(request, poll, announce=announce)
+        response = _render_box(request, poll, announce=announce, voter_key=voter.key)
     else:
         response = redirect(f"{poll.article.get_absolute_url()}#poll")
     if new_token:
@@ -79,9 +79,13 @@ def _find_choice(article_id: int, raw: str) -> Choice | None:
     )
 
 
-def _render_box(request, poll: Poll, *, message: str = "", announce: str = "") -> HttpResponse:
+def _render_box(
+    request, poll: Poll, *, message: str = "", announce: str = "", voter_key: str | None = None
+) -> HttpResponse:
     fresh = load_poll(poll.article)
-    context = poll_box_context(request, fresh, message=message, announce=announce or message)
+    context = poll_box_context(
+        request, fresh, message=message, announce=announce or message, voter_key=voter_key
+    )
     # The box is swapped; the status line is updated out of band so that its aria-live
     # region stays in the page and screen readers announce the change.
     html = render_to_string("polls/poll_section.html#poll-box", context, request=request)
