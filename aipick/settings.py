@@ -280,7 +280,8 @@ COMMENT_RATE_SECONDS = env_int("COMMENT_RATE_SECONDS", 15)  # one comment per me
 COMMENT_DAILY_LIMIT = env_int("COMMENT_DAILY_LIMIT", 100)
 COMMENT_DUPLICATE_WINDOW = 60  # the same text twice within this many seconds is refused
 COMMENT_REPORT_THRESHOLD = 5  # distinct reporters before a comment hides itself
-COMMENT_RATIO_MIN_REACTIONS = 3  # 공감비율순 and the best box ignore comments with fewer
+COMMENT_RATIO_MIN_REACTIONS = 3  # 공감비율순 ranks comments with fewer reactions last
+COMMENT_BEST_MIN_REACTIONS = 3  # a 베스트 찬성/반대 needs at least this many reactions
 COMMENT_PAGE_SIZE = 20
 
 # --- Site -------------------------------------------------------------------

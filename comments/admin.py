@@ -1,0 +1,108 @@
+from django.contrib import admin, messages
+
+from . import services
+from .models import Comment, CommentReport, CommentRevision
+
+
+class ReportInline(admin.TabularInline):
+    model = CommentReport
+    extra = 0
+    can_delete = False
+    fields = ("user", "reason", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RevisionInline(admin.TabularInline):
+    model = CommentRevision
+    extra = 0
+    can_delete = False
+    fields = ("body", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _moderate(status: str, label: str):
+    # Through the service, so `댓글 N` follows every row that leaves or rejoins the page.
+    def action(modeladmin, request, queryset):
+        changed = services.comment_moderate(
+            comment_ids=list(queryset.values_list("pk", flat=True)), status=status
+        )
+        modeladmin.message_user(request, f"댓글 {changed}개를 {label}했습니다.", messages.SUCCESS)
+
+    action.__name__ = f"mark_{status}"
+    return admin.action(description=f"선택한 댓글 {label}", permissions=["change"])(action)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = (
+        "short_body",
+        "author",
+        "article",
+        "status",
+        "like_count",
+        "dislike_count",
+        "report_count",
+        "created_at",
+    )
+    list_filter = ("status", "created_at")
+    search_fields = ("body", "author__username", "author__display_name", "article__title")
+    list_select_related = ("author", "article")
+    raw_id_fields = ("article", "author", "parent")
+    readonly_fields = (
+        "article",
+        "author",
+        "parent",
+        "body",
+        "status",
+        "side_at_post",
+        "like_count",
+        "dislike_count",
+        "report_count",
+        "created_at",
+        "edited_at",
+    )
+    fields = readonly_fields
+    inlines = [ReportInline, RevisionInline]
+    actions = [
+        _moderate(Comment.Status.HIDDEN, "숨김"),
+        _moderate(Comment.Status.VISIBLE, "복구"),
+        _moderate(Comment.Status.DELETED, "삭제 처리"),
+    ]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="내용")
+    def short_body(self, obj):
+        return obj.body[:60]
+
+    def has_add_permission(self, request):
+        return False
+
+    def delete_model(self, request, obj):
+        # Soft: the row stays so replies keep their thread and `댓글 N` moves with it.
+        services.comment_moderate(comment_ids=[obj.pk], status=Comment.Status.DELETED)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # A hard delete would skip the counters; the 삭제 처리 action is the way to remove.
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(admin.ModelAdmin):
+    list_display = ("comment", "reason", "user", "created_at")
+    list_filter = ("reason", "created_at")
+    list_select_related = ("comment", "user")
+    raw_id_fields = ("comment", "user")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,278 @@
+"""Writes on comments: each one a transaction, counters moved with F() beside the rows.
+
+The rules (length, edit window, rate limits, thread state) live here, not in the views,
+so a crafted request meets the same checks as the form.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from aipick import ratelimit
+from articles.cache import article_changed
+from articles.models import Article
+
+from .models import Comment, CommentReaction, CommentReport, CommentRevision
+from .rendering import normalize
+from .sides import side_for_user
+
+COMMENT_EMPTY = "댓글 내용을 입력해 주세요."
+COMMENT_TOO_LONG = "댓글은 {limit:,}자까지 쓸 수 있습니다. (지금 {length:,}자)"
+COMMENT_ARTICLE_CLOSED = "이 기사에는 댓글을 달 수 없습니다."
+COMMENT_THREAD_CLOSED = "숨겨지거나 삭제된 댓글에는 답글을 달 수 없습니다."
+COMMENT_REPLY_DEPTH = "답글에는 다시 답글을 달 수 없습니다."
+COMMENT_TOO_FAST = "댓글은 {seconds}초에 한 번만 쓸 수 있습니다. 잠시 후 다시 시도해 주세요."
+COMMENT_DAILY_LIMIT = "오늘 쓸 수 있는 댓글 수({limit}개)를 모두 썼습니다. 내일 다시 참여해 주세요."
+COMMENT_DUPLICATE = "같은 내용의 댓글을 방금 올렸습니다. 다른 내용으로 써 주세요."
+COMMENT_BOT = "댓글을 등록하지 못했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."
+COMMENT_NOT_YOURS = "내가 쓴 댓글만 수정하거나 삭제할 수 있습니다."
+COMMENT_EDIT_EXPIRED = "댓글은 작성 후 10분 안에만 수정할 수 있습니다."
+COMMENT_EDIT_REPLIED = "답글이 달린 댓글은 수정할 수 없습니다."
+COMMENT_NOT_AVAILABLE = "이미 삭제되었거나 숨겨진 댓글입니다."
+COMMENT_OWN_REACTION = "내 댓글에는 공감할 수 없습니다."
+COMMENT_OWN_REPORT = "내 댓글은 신고할 수 없습니다."
+COMMENT_ALREADY_REPORTED = "이미 신고한 댓글입니다."
+COMMENT_REPORTED = "신고가 접수되었습니다. 운영진이 확인합니다."
+COMMENT_REPORT_REASON = "신고 사유를 골라 주세요."
+COMMENT_DELETED = "삭제된 댓글입니다"
+
+
+class CommentError(Exception):
+    """A refused write; `message` is Korean and shown to the member as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def clean_body(body: str) -> str:
+    text = normalize(body)
+    if not text:
+        raise CommentError(COMMENT_EMPTY)
+    if len(text) > settings.COMMENT_MAX_LENGTH:
+        raise CommentError(
+            COMMENT_TOO_LONG.format(limit=settings.COMMENT_MAX_LENGTH, length=len(text))
+        )
+    return text
+
+
+def _check_rate(user) -> None:
+    # Counted only once everything else passed, so a refused comment costs no allowance.
+    seconds = settings.COMMENT_RATE_SECONDS
+    if seconds and not ratelimit.hit(f"comments:burst:{user.pk}", limit=1, window=seconds):
+        raise CommentError(COMMENT_TOO_FAST.format(seconds=seconds))
+    daily = settings.COMMENT_DAILY_LIMIT
+    today = timezone.localdate().isoformat()
+    if daily and not ratelimit.hit(f"comments:day:{user.pk}:{today}", limit=daily, window=86400):
+        raise CommentError(COMMENT_DAILY_LIMIT.format(limit=daily))
+
+
+@transaction.atomic
+def comment_create(
+    *, article: Article, author, body: str, parent: Comment | None = None
+) -> Comment:
+    """Post a comment or a reply; `댓글 N` moves in the same transaction."""
+    text = clean_body(body)
+    # Lock the article row: a concurrent unpublish cannot slip between check and insert.
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if not article.is_public:
+        raise CommentError(COMMENT_ARTICLE_CLOSED)
+    if parent is not None:
+        parent = Comment.objects.select_for_update().get(pk=parent.pk)
+        if parent.article_id != article.pk:
+            raise CommentError(COMMENT_ARTICLE_CLOSED)
+        if parent.parent_id is not None:
+            raise CommentError(COMMENT_REPLY_DEPTH)
+        if parent.status != Comment.Status.VISIBLE:
+            raise CommentError(COMMENT_THREAD_CLOSED)
+    since = timezone.now() - timedelta(seconds=settings.COMMENT_DUPLICATE_WINDOW)
+    if Comment.objects.filter(author=author, body=text, created_at__gte=since).exists():
+        raise CommentError(COMMENT_DUPLICATE)
+    _check_rate(author)
+    comment = Comment(
+        article=article,
+        author=author,
+        parent=parent,
+        body=text,
+        side_at_post=side_for_user(article=article, user=author),
+    )
+    comment.full_clean(exclude=["body_html"])
+    comment.save()
+    Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
+    article_changed(article.pk)
+    return comment
+
+
+def can_edit(comment: Comment, user, *, has_replies: bool) -> bool:
+    return (
+        user.is_authenticated
+        and comment.author_id == user.pk
+        and comment.status == Comment.Status.VISIBLE
+        and not has_replies
+        and timezone.now() - comment.created_at <= timedelta(seconds=settings.COMMENT_EDIT_WINDOW)
+    )
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, user, body: str) -> Comment:
+    """Replace the text, keeping the earlier one as a revision anyone can read."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.author_id != user.pk:
+        raise PermissionDenied(COMMENT_NOT_YOURS)
+    if comment.status != Comment.Status.VISIBLE:
+        raise CommentError(COMMENT_NOT_AVAILABLE)
+    if timezone.now() - comment.created_at > timedelta(seconds=settings.COMMENT_EDIT_WINDOW):
+        raise CommentError(COMMENT_EDIT_EXPIRED)
+    if comment.replies.exclude(status=Comment.Status.DELETED).exists():
+        raise CommentError(COMMENT_EDIT_REPLIED)
+    text = clean_body(body)
+    if text == comment.body:
+        return comment
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        body_html=comment.body_html,
+        created_at=comment.edited_at or comment.created_at,
+    )
+    comment.body = text
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    article_changed(comment.article_id)
+    return comment
+
+
+def _set_status(comment_ids, *, to: str, only_from: list[str]) -> int:
+    """Move comments to a status; `댓글 N` follows for each one that left or joined `visible`."""
+    changed = 0
+    # One conditional UPDATE per row: two moderators racing cannot count the same change twice.
+    for pk, article_id, status in (
+        Comment.objects.filter(pk__in=comment_ids, status__in=only_from)
+        .values_list("pk", "article_id", "status")
+        .order_by("pk")
+    ):
+        if not Comment.objects.filter(pk=pk, status=status).update(status=to):
+            continue
+        changed += 1
+        article_changed(article_id)
+        delta = (to == Comment.Status.VISIBLE) - (status == Comment.Status.VISIBLE)
+        if delta:
+            Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
+    return changed
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user) -> None:
+    """The author's delete is soft: with replies the thread stays, shown as `삭제된 댓글입니다`."""
+    if comment.author_id != user.pk:
+        raise PermissionDenied(COMMENT_NOT_YOURS)
+    _set_status(
+        [comment.pk],
+        to=Comment.Status.DELETED,
+        only_from=[Comment.Status.VISIBLE, Comment.Status.HIDDEN],
+    )
+
+
+@transaction.atomic
+def comment_moderate(*, comment_ids, status: str) -> int:
+    """Staff hide, restore or delete in bulk; returns how many changed."""
+    every = [Comment.Status.VISIBLE, Comment.Status.HIDDEN, Comment.Status.DELETED]
+    return _set_status(comment_ids, to=status, only_from=[s for s in every if s != status])
+
+
+@transaction.atomic
+def comment_react(*, comment: Comment, user, kind: str | None) -> str | None:
+    """Set this member's reaction to `like`, `dislike` or none; returns the reaction now held.
+
+    The form says which state it wants, so a double submit repeats a state, never a count.
+    """
+    if kind not in {None, *CommentReaction.Kind.values}:
+        raise CommentError("알 수 없는 반응입니다.")
+    if comment.author_id == user.pk:
+        raise CommentError(COMMENT_OWN_REACTION)
+    if not Comment.objects.filter(pk=comment.pk, status=Comment.Status.VISIBLE).exists():
+        raise CommentError(COMMENT_NOT_AVAILABLE)
+    field = {"like": "like_count", "dislike": "dislike_count"}
+    existing = (
+        CommentReaction.objects.select_for_update().filter(comment=comment, user=user).first()
+    )
+    if existing is not None and existing.kind == kind:
+        return kind
+    if existing is not None:
+        existing.delete()
+        Comment.objects.filter(pk=comment.pk).update(
+            **{field[existing.kind]: F(field[existing.kind]) - 1}
+        )
+        article_changed(comment.article_id)
+    if kind is not None:
+        try:
+            with transaction.atomic():
+                CommentReaction.objects.create(comment=comment, user=user, kind=kind)
+        except IntegrityError:
+            # A concurrent request of the same member won; its row and count stand.
+            return CommentReaction.objects.get(comment=comment, user=user).kind
+        Comment.objects.filter(pk=comment.pk).update(**{field[kind]: F(field[kind]) + 1})
+    article_changed(comment.article_id)
+    return kind
+
+
+@transaction.atomic
+def comment_report(*, comment: Comment, user, reason: str) -> CommentReport:
+    """Report once per member; at the threshold of distinct reporters the comment hides itself."""
+    if reason not in CommentReport.Reason.values:
+        raise CommentError(COMMENT_REPORT_REASON)
+    if comment.author_id == user.pk:
+        raise CommentError(COMMENT_OWN_REPORT)
+    if comment.status == Comment.Status.DELETED:
+        raise CommentError(COMMENT_NOT_AVAILABLE)
+    try:
+        with transaction.atomic():
+            report = CommentReport.objects.create(comment=comment, user=user, reason=reason)
+    except IntegrityError:
+        raise CommentError(COMMENT_ALREADY_REPORTED) from None
+    Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+    hide = Comment.objects.filter(
+        pk=comment.pk,
+        status=Comment.Status.VISIBLE,
+        report_count__gte=settings.COMMENT_REPORT_THRESHOLD,
+    )
+    if hide.exists():
+        _set_status([comment.pk], to=Comment.Status.HIDDEN, only_from=[Comment.Status.VISIBLE])
+    return report
+
+
+def _count_of(model, *, filter_: Q | None = None, outer: str = "pk", field: str) -> Coalesce:
+    rows = model.objects.filter(**{field: OuterRef(outer)})
+    if filter_ is not None:
+        rows = rows.filter(filter_)
+    return Coalesce(Subquery(rows.values(field).annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+@transaction.atomic
+def recount() -> int:
+    """Rebuild `댓글 N` and every comment's 공감/비공감/신고 from the rows; returns fixes made."""
+    fixed = 0
+    visible = _count_of(Comment, filter_=Q(status=Comment.Status.VISIBLE), field="article")
+    fixed += (
+        Article.objects.annotate(actual=visible)
+        .exclude(comment_count=F("actual"))
+        .update(comment_count=visible)
+    )
+    for name, kind in (("like_count", "like"), ("dislike_count", "dislike")):
+        actual = _count_of(CommentReaction, filter_=Q(kind=kind), field="comment")
+        fixed += (
+            Comment.objects.annotate(actual=actual)
+            .exclude(**{name: F("actual")})
+            .update(**{name: actual})
+        )
+    reports = _count_of(CommentReport, field="comment")
+    fixed += (
+        Comment.objects.annotate(actual=reports)
+        .exclude(report_count=F("actual"))
+        .update(report_count=reports)
+    )
+    return fixed

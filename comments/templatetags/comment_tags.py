@@ -1,0 +1,70 @@
+from django import template
+from django.utils import timezone
+
+from comments.section import build_section
+from comments.views import FORM_STASH
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comment_section(context, article):
+    """The `댓글 N` section for the article page; tab, sort and page come from the query string."""
+    request = context["request"]
+    try:
+        page = max(1, min(int(request.GET.get("cpage", 1)), 50))
+    except ValueError:
+        page = 1
+    section = build_section(
+        article=article,
+        viewer=request.user,
+        tab=request.GET.get("tab", "all"),
+        sort=request.GET.get("sort", ""),
+        page=page,
+    )
+    # A refused no-JavaScript post left its message here, to show under the form it came from.
+    stash = (
+        request.session.pop(FORM_STASH.format(article.pk), None)
+        if request.user.is_authenticated
+        else None
+    )
+    if stash:
+        if stash.get("parent"):
+            section.update(
+                reply_error=stash["message"],
+                reply_error_for=stash["parent"],
+                reply_body=stash["body"],
+            )
+        else:
+            section.update(form_error=stash["message"], form_body=stash["body"])
+    section.update(
+        request=request, user=request.user, csrf_token=context.get("csrf_token"), full=True
+    )
+    return section
+
+
+@register.filter
+def relative_time(value):
+    """`방금 전`, `3분 전`, `2시간 전`, `5일 전`, then the date."""
+    if not value:
+        return ""
+    seconds = int((timezone.now() - value).total_seconds())
+    if seconds < 60:
+        return "방금 전"
+    if seconds < 3600:
+        return f"{seconds // 60}분 전"
+    if seconds < 86400:
+        return f"{seconds // 3600}시간 전"
+    if seconds < 7 * 86400:
+        return f"{seconds // 86400}일 전"
+    return timezone.localtime(value).strftime("%Y.%m.%d")
+
+
+@register.filter
+def side_class(label):
+    return {"찬성": "pro", "반대": "con"}.get(label, "other")
+
+
+@register.filter
+def reaction_buttons(comment):
+    return [("like", "공감", comment.like_count), ("dislike", "비공감", comment.dislike_count)]

@@ -1,0 +1,240 @@
+import unicodedata
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from articles.models import Article
+from comments import services
+from comments.models import Comment, CommentReaction, CommentReport, CommentRevision
+
+from .factories import make_article, make_comment, make_user, react
+
+pytestmark = pytest.mark.django_db
+
+
+def count_of(article):
+    article.refresh_from_db()
+    return article.comment_count
+
+
+def test_create_moves_the_counter():
+    """Posting a comment shows it and `댓글 N` grows by one."""
+    article, user = make_article(), make_user()
+    comment = services.comment_create(article=article, author=user, body="  좋은 분석이에요  ")
+    assert comment.body == "좋은 분석이에요"
+    assert count_of(article) == 1
+
+
+@pytest.mark.parametrize("body", ["", "   ", "\n\t \n"])
+def test_empty_refused(body):
+    """An empty or whitespace-only comment is refused and nothing is saved."""
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=make_article(), author=make_user(), body=body)
+    assert error.value.message == services.COMMENT_EMPTY
+    assert not Comment.objects.exists()
+
+
+def test_length_counted_as_reader_sees_it():
+    """1,000 Korean syllables are accepted even when typed as decomposed jamo; 1,001 are not."""
+    article = make_article()
+    decomposed = unicodedata.normalize("NFD", "한" * 1000)
+    assert len(decomposed) == 3000
+    comment = services.comment_create(article=article, author=make_user(), body=decomposed)
+    assert len(comment.body) == 1000
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=article, author=make_user(), body="가" * 1001)
+    assert "1,000자" in error.value.message
+    assert Comment.objects.count() == 1
+
+
+def test_draft_article_refused():
+    """A crafted post to an unpublished article saves nothing."""
+    article = make_article(status=Article.Status.DRAFT)
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=article, author=make_user(), body="몰래 댓글")
+    assert error.value.message == services.COMMENT_ARTICLE_CLOSED
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Comment.Status.HIDDEN, Comment.Status.DELETED])
+def test_reply_to_hidden_or_deleted_refused(status):
+    """Nobody can reply into a hidden or deleted comment's thread."""
+    parent = make_comment(status=status)
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(
+            article=parent.article, author=make_user(), body="답글", parent=parent
+        )
+    assert error.value.message == services.COMMENT_THREAD_CLOSED
+
+
+def test_replies_are_one_level_deep():
+    """A reply to a reply is refused: threads stay one level deep."""
+    reply = make_comment(parent=make_comment())
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=reply.article, author=make_user(), body="x", parent=reply)
+    assert error.value.message == services.COMMENT_REPLY_DEPTH
+
+
+def test_one_comment_per_15_seconds():
+    """A second comment within 15 seconds is refused with a Korean message."""
+    article, user = make_article(), make_user()
+    services.comment_create(article=article, author=user, body="첫 번째")
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=article, author=user, body="두 번째")
+    assert error.value.message == services.COMMENT_TOO_FAST.format(seconds=15)
+    assert Comment.objects.count() == 1
+
+
+def test_daily_limit(settings):
+    """The 101st comment of the day is refused."""
+    settings.COMMENT_RATE_SECONDS = 0
+    settings.COMMENT_DAILY_LIMIT = 3
+    article, user = make_article(), make_user()
+    for n in range(3):
+        services.comment_create(article=article, author=user, body=f"댓글 {n}")
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=article, author=user, body="하나 더")
+    assert error.value.message == services.COMMENT_DAILY_LIMIT.format(limit=3)
+
+
+def test_same_text_twice_within_a_minute(no_rate_limit):
+    """Posting the same text twice in a minute is refused (a double click or a spammer)."""
+    article, user = make_article(), make_user()
+    services.comment_create(article=article, author=user, body="같은 말")
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=article, author=user, body=" 같은 말 ")
+    assert error.value.message == services.COMMENT_DUPLICATE
+
+
+def test_refused_comment_costs_no_allowance():
+    """A refused (empty) comment does not start the 15-second wait."""
+    article, user = make_article(), make_user()
+    with pytest.raises(services.CommentError):
+        services.comment_create(article=article, author=user, body=" ")
+    services.comment_create(article=article, author=user, body="이제 진짜 댓글")
+
+
+def test_edit_keeps_earlier_version():
+    """Editing within 10 minutes changes the text, marks it edited and keeps the old text."""
+    comment = make_comment(body="오타가 있는 댓긇")
+    services.comment_edit(comment=comment, user=comment.author, body="오타를 고친 댓글")
+    comment.refresh_from_db()
+    assert comment.body == "오타를 고친 댓글" and comment.edited_at is not None
+    assert CommentRevision.objects.get(comment=comment).body == "오타가 있는 댓긇"
+
+
+def test_edit_after_ten_minutes_refused():
+    """After 10 minutes the text is final."""
+    comment = make_comment()
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    with pytest.raises(services.CommentError) as error:
+        services.comment_edit(comment=comment, user=comment.author, body="늦은 수정")
+    assert error.value.message == services.COMMENT_EDIT_EXPIRED
+
+
+def test_edit_after_reply_refused():
+    """Once someone replied, the comment cannot change under them."""
+    comment = make_comment()
+    make_comment(parent=comment)
+    with pytest.raises(services.CommentError) as error:
+        services.comment_edit(comment=comment, user=comment.author, body="말 바꾸기")
+    assert error.value.message == services.COMMENT_EDIT_REPLIED
+
+
+def test_other_members_cannot_edit_or_delete():
+    """Another member's edit or delete is refused."""
+    comment, stranger = make_comment(), make_user()
+    with pytest.raises(PermissionDenied):
+        services.comment_edit(comment=comment, user=stranger, body="남의 글 고치기")
+    with pytest.raises(PermissionDenied):
+        services.comment_delete(comment=comment, user=stranger)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.VISIBLE
+
+
+def test_delete_with_replies_keeps_the_thread():
+    """Deleting a comment with replies leaves the replies; `댓글 N` drops by one."""
+    comment = make_comment()
+    make_comment(parent=comment)
+    article = comment.article
+    assert count_of(article) == 2
+    services.comment_delete(comment=comment, user=comment.author)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.DELETED
+    assert Comment.objects.filter(parent=comment).count() == 1
+    assert count_of(article) == 1
+    services.comment_delete(comment=comment, user=comment.author)
+    assert count_of(article) == 1
+
+
+def test_react_like_switch_and_undo():
+    """공감 then 비공감 moves the one reaction; pressing again takes it back."""
+    comment, reader = make_comment(), make_user()
+    services.comment_react(comment=comment, user=reader, kind="like")
+    services.comment_react(comment=comment, user=reader, kind="like")
+    comment.refresh_from_db()
+    assert (comment.like_count, comment.dislike_count) == (1, 0)
+    services.comment_react(comment=comment, user=reader, kind="dislike")
+    comment.refresh_from_db()
+    assert (comment.like_count, comment.dislike_count) == (0, 1)
+    services.comment_react(comment=comment, user=reader, kind=None)
+    comment.refresh_from_db()
+    assert (comment.like_count, comment.dislike_count) == (0, 0)
+    assert not CommentReaction.objects.exists()
+
+
+def test_cannot_like_own_comment():
+    """A member cannot 공감 their own comment."""
+    comment = make_comment()
+    with pytest.raises(services.CommentError):
+        services.comment_react(comment=comment, user=comment.author, kind="like")
+
+
+def test_report_once_per_member():
+    """A second report by the same member is refused with a message."""
+    comment, reader = make_comment(), make_user()
+    services.comment_report(comment=comment, user=reader, reason="spam")
+    with pytest.raises(services.CommentError) as error:
+        services.comment_report(comment=comment, user=reader, reason="abuse")
+    assert error.value.message == services.COMMENT_ALREADY_REPORTED
+    assert CommentReport.objects.count() == 1
+
+
+def test_report_threshold_hides(settings):
+    """Five distinct members reporting hide the comment and `댓글 N` drops."""
+    settings.COMMENT_REPORT_THRESHOLD = 5
+    comment = make_comment()
+    for n in range(5):
+        services.comment_report(comment=comment, user=make_user(), reason="abuse")
+        comment.refresh_from_db()
+        assert comment.status == (Comment.Status.HIDDEN if n == 4 else Comment.Status.VISIBLE)
+    assert count_of(comment.article) == 0
+
+
+def test_moderate_hide_and_restore():
+    """Staff hide then restore comments in bulk; the counter follows both ways."""
+    first, second = make_comment(), make_comment()
+    article = first.article
+    Comment.objects.filter(pk=second.pk).update(article=article)
+    Article.objects.filter(pk=second.article_id).update(comment_count=0)
+    Article.objects.filter(pk=article.pk).update(comment_count=2)
+    assert services.comment_moderate(comment_ids=[first.pk, second.pk], status="hidden") == 2
+    assert count_of(article) == 0
+    assert services.comment_moderate(comment_ids=[first.pk, second.pk], status="visible") == 2
+    assert count_of(article) == 2
+
+
+def test_recount_repairs_drift():
+    """Counters that drifted are rebuilt from the rows, and a second pass finds nothing."""
+    comment, reader = make_comment(), make_user()
+    react(comment, reader, "like")
+    make_comment(article=comment.article, status=Comment.Status.HIDDEN)
+    Article.objects.filter(pk=comment.article_id).update(comment_count=9)
+    Comment.objects.filter(pk=comment.pk).update(like_count=4, dislike_count=2)
+    assert services.recount() == 3
+    comment.refresh_from_db()
+    assert count_of(comment.article) == 1
+    assert (comment.like_count, comment.dislike_count) == (1, 0)
+    assert services.recount() == 0
