@@ -322,3 +322,18 @@ def test_home_cards_show_total_votes(client):
     poll = make_poll()
     poll_vote_cast(poll=poll, choice=choices(poll)[0], voter=member())
     assert "투표 1" in client.get("/").content.decode()
+
+
+def test_a_vote_post_runs_at_most_six_queries(client, django_assert_max_num_queries):
+    """The whole vote request — finding the choice, locking, writing, counting — stays within 6 queries.
+
+    (Inside the test's transaction the service's atomic block adds SAVEPOINT/RELEASE; a live
+    request runs 4.)"""
+    poll = make_poll()
+    pro, con = choices(poll)
+    with django_assert_max_num_queries(6):
+        response = client.post(vote_url(poll), {"choice": pro.pk})
+    assert response.status_code == 302
+    with django_assert_max_num_queries(6):
+        client.post(vote_url(poll), {"choice": con.pk})
+    assert counts(poll) == [0, 1]
