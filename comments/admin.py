@@ -87,8 +87,8 @@ class CommentAdmin(admin.ModelAdmin):
         # Soft: the row stays so replies keep their thread and `댓글 N` moves with it.
         services.comment_moderate(comment_ids=[obj.pk], status=Comment.Status.DELETED)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         # A hard delete would skip the counters; the 삭제 처리 action is the way to remove.
         actions.pop("delete_selected", None)
         return actions

@@ -1,0 +1,128 @@
+import os
+
+import pytest
+
+from accounts.tests.factories import PASSWORD, make_user
+
+from .factories import make_article, make_poll
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Playwright runs its own event loop in this thread; Django must still let the ORM work here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+XSS = [
+    "<script>alert('xss1')</script>",
+    "<img src=x onerror=\"alert('xss2')\">",
+    "\"><svg onload=alert('xss3')>",
+    "javascript:alert('xss4')",
+]
+
+
+@pytest.fixture(autouse=True)
+def _no_comment_wait(settings):
+    settings.COMMENT_RATE_SECONDS = 0
+
+
+def sign_in(page, base, username, password=PASSWORD):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+
+
+def post_comment(page, text):
+    page.fill("#comment-body", text)
+    with page.expect_response(lambda r: "/comments/new/" in r.url):
+        page.click("#comment-form button[type=submit]")
+
+
+def test_xss_payloads_stay_text_and_no_dialog_opens(live_server, browser_page):
+    """Script-looking comments show exactly as typed; no alert ever opens."""
+    article = make_article()
+    make_user("writer")
+    dialogs = []
+    browser_page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(browser_page, live_server.url, "writer")
+    browser_page.goto(live_server.url + article.get_absolute_url())
+    for payload in XSS:
+        post_comment(browser_page, payload)
+    browser_page.reload()
+    bodies = browser_page.locator(".comment__body").all_inner_texts()
+    assert sorted(b.strip() for b in bodies) == sorted(XSS)
+    assert (
+        browser_page.locator(
+            ".comment__body script, .comment__body img, .comment__body svg"
+        ).count()
+        == 0
+    )
+    assert browser_page.locator(".comment__body a[href^=javascript]").count() == 0
+    assert dialogs == []
+
+
+def test_member_signs_up_votes_comments_replies_and_saves(live_server, browser_page):
+    """Sign up, vote 찬성, comment (찬성 badge, 댓글 1), a reply and a like from another member,
+    the 반대 tab, 공감비율순, edit (수정됨), delete, and save to /me/saved/."""
+    page, base = browser_page, live_server.url
+    article = make_article(title="브라우저 토론 기사")
+    make_poll(article)
+    make_user("second")
+
+    page.goto(f"{base}/accounts/signup/?next={article.get_absolute_url()}")
+    page.fill("input[name=username]", "owl")
+    page.fill("input[name=display_name]", "부엉이")
+    page.fill("input[name=password1]", "부엉이-비밀번호-2025")
+    page.fill("input[name=password2]", "부엉이-비밀번호-2025")
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"**{article.get_absolute_url()}")
+    assert "환영해🦉 부엉이" in page.locator(".site-greeting").inner_text()
+
+    page.locator("button.poll__choice", has_text="찬성").click()
+    page.wait_for_load_state("networkidle")
+    page.reload()
+    post_comment(page, "찬성하는 첫 댓글")
+    page.wait_for_selector(".comment__author:has-text('부엉이')")
+    assert page.locator(".comment .comment-badge--pro").first.inner_text() == "찬성"
+    assert page.locator("[data-count=comments]").first.inner_text() == "1"
+    assert page.locator(".article__meta").inner_text().startswith("댓글 1 ·")
+
+    page.locator("#save button").click()
+    page.wait_for_selector("#save button[aria-pressed=true]")
+    page.goto(f"{base}/me/saved/")
+    assert "브라우저 토론 기사" in page.locator(".saved-list").inner_text()
+
+    page.goto(base + article.get_absolute_url())
+    page.locator(".comment__more summary", has_text="수정").click()
+    page.locator(".comment__more textarea").fill("고쳐 쓴 댓글")
+    page.locator(".comment__more button", has_text="수정 완료").click()
+    page.wait_for_selector(".comment__edited")
+    assert "고쳐 쓴 댓글" in page.locator(".comment__body").first.inner_text()
+
+    # A second member replies and likes.
+    page.locator(".site-account button", has_text="로그아웃").click()
+    sign_in(page, base, "second")
+    page.goto(base + article.get_absolute_url())
+    page.locator(".comment-reply-form summary").click()
+    page.locator(".comment-reply-form textarea").fill("답글입니다")
+    page.locator(".comment-reply-form button").click()
+    page.wait_for_selector(".comment-reply:has-text('답글입니다')")
+    page.locator(".comment__react button", has_text="공감").first.click()
+    page.wait_for_selector(".comment__btn.is-on")
+    assert page.locator(".comment__btn.is-on .comment__count").first.inner_text() == "1"
+
+    page.locator(".comment-tabs a", has_text="반대").click()
+    page.wait_for_selector("text=이 입장의 댓글이 아직 없습니다.")
+    page.locator(".comment-tabs a", has_text="전체").click()
+    page.wait_for_selector(".comment-tabs a[aria-current=true]:has-text('전체')")
+    page.locator(".comment-sorts a", has_text="공감비율순").click()
+    page.wait_for_selector(".comment-sorts a[aria-current=true]:has-text('공감비율순')")
+    assert page.locator(".comment-thread").count() == 1
+
+    # The author deletes; the reply keeps the thread.
+    page.locator(".site-account button", has_text="로그아웃").click()
+    sign_in(page, base, "owl", "부엉이-비밀번호-2025")
+    page.goto(base + article.get_absolute_url())
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator(".comment-thread > .comment .comment__delete").click()
+    page.wait_for_selector("text=삭제된 댓글입니다")
+    assert page.locator(".comment-reply").count() == 1

@@ -1,0 +1,65 @@
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from articles.models import Save
+from articles.services import article_save_toggle
+from comments import services
+from comments.models import Comment, CommentReaction
+
+from .factories import make_article, make_user
+
+MEMBERS = 50
+
+
+def run_together(work, items):
+    """Start every worker at once (a barrier), each on its own database connection."""
+    barrier = threading.Barrier(len(items))
+    errors = []
+
+    def worker(item):
+        try:
+            barrier.wait(timeout=30)
+            work(item)
+        except Exception as exc:  # collected and re-raised in the test thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_members_at_once_keep_every_counter_true():
+    """50 members liking, saving and commenting at the same moment: every count equals its rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so it cannot show a race")
+    article = make_article()
+    target = Comment.objects.create(article=article, author=make_user(), body="모두가 공감할 글")
+    article.__class__.objects.filter(pk=article.pk).update(comment_count=1)
+    members = [make_user() for _ in range(MEMBERS)]
+
+    def act(user):
+        services.comment_react(comment=target, user=user, kind="like")
+        article_save_toggle(article=article, user=user, saved=True)
+        services.comment_create(article=article, author=user, body=f"{user.pk}번 회원의 의견")
+        # A double submit of the same like must not count twice.
+        services.comment_react(comment=target, user=user, kind="like")
+
+    errors = run_together(act, members)
+    assert errors == []
+
+    article.refresh_from_db()
+    target.refresh_from_db()
+    assert article.comment_count == Comment.objects.visible().filter(article=article).count()
+    assert article.comment_count == MEMBERS + 1
+    assert article.save_count == Save.objects.filter(article=article).count() == MEMBERS
+    assert target.like_count == CommentReaction.objects.filter(comment=target).count() == MEMBERS
+    assert services.recount() == 0
