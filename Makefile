@@ -15,12 +15,15 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.14 \
 	/usr/local/bin/python3.13 /usr/local/bin/python3.12 /usr/bin/python3.13 /usr/bin/python3.12 python3; do \
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: help run serve test test-sqlite test-postgres lint browser-deps bench loadtest drill clean
+.PHONY: help run serve test test-sqlite test-postgres lint browser-deps bench loadtest drill clean wrk
 
 help:
 	@echo "make run   — set up .venv, migrate, load the demo, serve http://$(HOST):$(PORT)/"
 	@echo "make test  — ruff, checks, the whole pytest suite on SQLite and (if it answers) PostgreSQL"
-	@echo "make bench — requests per second against a bare Django view"
+	@echo "make serve — the production shape: DEBUG off, PostgreSQL, Redis, gunicorn + whitenoise"
+	@echo "make bench — requests per second of the main pages and POSTs against a bare Django view"
+	@echo "make loadtest — 200 simulated readers for 60 s on the production shape, then counters == rows"
+	@echo "make drill — stop Redis, then PostgreSQL, under a running server; both are always restarted"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 이상이 필요합니다 (Django 6.1): python3.13 또는 python3.12를 설치하세요 (예: pyenv install 3.13)." >&2; exit 1; fi
@@ -39,6 +42,40 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# --- Production shape (issue 5) ------------------------------------------------
+SERVE_DATABASE_URL ?= $(PG_URL)
+SERVE_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+# DEBUG off with a secret kept in .venv (generated once, so sign-ins and voter cookies
+# survive a restart), PostgreSQL and Redis on this machine, plain http on 127.0.0.1.
+serve: $(VENV)/.installed
+	@test -s $(VENV)/.serve-secret || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(VENV)/.serve-secret
+	$(BIN)/python -m bench.server ensure-database "$(SERVE_DATABASE_URL)"
+	@export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(VENV)/.serve-secret)}" \
+		DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" \
+		DATABASE_URL="$(SERVE_DATABASE_URL)" REDIS_URL="$(SERVE_REDIS_URL)" GUNICORN_BIND="$(HOST):$(PORT)"; \
+	set -e; \
+	$(BIN)/python manage.py collectstatic --noinput -v0; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py load_demo; \
+	echo "serving the production shape on http://$(HOST):$(PORT)/"; \
+	exec $(BIN)/gunicorn -c gunicorn.conf.py
+
+# Load generators: wrk from Debian, locust from requirements-dev.txt.
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = "0" ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null); } \
+		|| { echo "wrk is missing: install it (Debian: apt-get install wrk)" >&2; exit 1; }
+
+bench: $(VENV)/.installed-dev wrk
+	$(BIN)/python -m bench.run
+
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.loadtest
+
+# Stops and restarts the shared Redis and PostgreSQL: never part of `make test`.
+drill: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.drill
 
 # Chromium and the CJK fonts come from Debian; Playwright cannot download its own browsers here.
 browser-deps:
@@ -75,4 +112,4 @@ test: $(VENV)/.installed-dev browser-deps lint
 	$(MAKE) --no-print-directory test-postgres
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3* media
+	rm -rf $(VENV) staticfiles db.sqlite3* media bench-results

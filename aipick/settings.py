@@ -154,7 +154,7 @@ if REDIS_URL:
         # Misses on Redis errors (logged), so reading survives a Redis outage.
         "default": {"BACKEND": "aipick.cache.TolerantRedisCache", **_redis},
         # Raises on Redis errors, so rate limits fail closed (aipick/ratelimit.py).
-        "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis},
+        "ratelimit": {"BACKEND": "aipick.cache.SharedRedisCache", **_redis},
         "local": LOCAL_PAGE_CACHE,
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -92,3 +92,33 @@ def test_hit_counts_within_a_fixed_window():
     results = [ratelimit.hit("test:window", limit=5, window=60) for _ in range(6)]
     assert results == [True] * 5 + [False]
     assert ratelimit.count("test:window") == 6
+
+
+LIVE_REDIS = "redis://127.0.0.1:6379/14"
+
+
+def _redis_answers() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(LIVE_REDIS, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+@pytest.mark.skipif(not _redis_answers(), reason=f"no Redis answers at {LIVE_REDIS}")
+def test_rate_limit_window_in_a_live_redis(settings):
+    """In Redis the window starts at the first hit, has a TTL, and the sixth of five is refused."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {"BACKEND": "aipick.cache.SharedRedisCache", "LOCATION": LIVE_REDIS},
+    }
+    cache = caches["ratelimit"]
+    key = "test:live-window"
+    cache.delete(key)
+    results = [ratelimit.hit(key, limit=5, window=30) for _ in range(6)]
+    assert results == [True] * 5 + [False]
+    assert ratelimit.count(key) == 6
+    full_key = cache.make_and_validate_key(key)
+    assert 0 < cache._cache.get_client(full_key).ttl(full_key) <= 30
+    cache.delete(key)

@@ -1,0 +1,206 @@
+"""`make bench`: requests per second of the pages that matter, against the bare Django view.
+
+One run starts gunicorn (gunicorn.conf.py) on PostgreSQL and Redis on 127.0.0.1, drives
+it with wrk (Debian's `wrk`; POSTs through bench/post.lua) and prints one table:
+
+    bare Django view · anonymous reader's article page · member's article page with
+    200 comments · vote POST · comment POST
+
+Each scenario runs BENCH_SECONDS (default 8) after a short warm-up, so a run takes about
+a minute and a half including set-up. The database (aipick_bench) and Redis database
+(13) are this tool's own and are recreated each run.
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+from bench import server
+
+ROOT = server.ROOT
+DATABASE = "aipick_bench"
+REDIS_DB = 13
+PORT = int(os.environ.get("BENCH_PORT", "8731"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+RESULTS = ROOT / "bench-results"
+
+
+@dataclass
+class Result:
+    name: str
+    rps: float
+    p50: str
+    p99: str
+    errors: int
+    requests: int
+
+
+def wrk(
+    base: str, path: str, *, seconds: int, script_env: dict | None = None, headers=()
+) -> Result:
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    for header in headers:
+        args += ["-H", header]
+    env = dict(os.environ)
+    if script_env:
+        args += ["-s", str(ROOT / "bench" / "post.lua")]
+        env.update(script_env)
+    out = subprocess.run(
+        [*args, base + path], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(bad.group(1)) if bad else 0) + (sum(map(int, sock.groups())) if sock else 0)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)
+    return Result(path, rps, p50, p99, errors, requests)
+
+
+def sign_in(base: str, username: str, password: str) -> tuple[str, str]:
+    """A real sign-in through the login form; returns (Cookie header, CSRF token)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(f"{base}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    ).encode()
+    # Signing in rotates the CSRF secret: take the token from a page fetched afterwards.
+    html = opener.open(urllib.request.Request(f"{base}/accounts/login/", data=data)).read()
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
+    cookies = {c.name: c.value for c in jar}
+    if "sessionid" not in cookies:
+        raise SystemExit(f"bench: could not sign in as {username}")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items()), token
+
+
+def anonymous_csrf(base: str, path: str) -> tuple[str, str]:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(base + path).read().decode()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    cookies = {c.name: c.value for c in jar}
+    return f"csrftoken={cookies.get('csrftoken', '')}", match.group(1) if match else ""
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("SKIP bench: wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
+        return 1
+    if reason := server.services_answer():
+        print(f"SKIP bench: {reason}", file=sys.stderr)
+        return 1
+    RESULTS.mkdir(exist_ok=True)
+    env = server.production_env(
+        database=DATABASE,
+        redis_db=REDIS_DB,
+        DJANGO_BENCH="1",
+        # The benchmark is one client address hammering one poll: lift the abuse limits
+        # so that every request is a real write, not a 429.
+        POLL_RATE_LIMIT="100000000/second",
+        COMMENT_RATE_SECONDS="0",
+        COMMENT_DAILY_LIMIT="0",
+        GUNICORN_ACCESS_LOG=str(RESULTS / "bench-access.log"),
+    )
+    print(f"bench: preparing {DATABASE} (PostgreSQL) and Redis db {REDIS_DB} …", flush=True)
+    server.recreate_database(DATABASE)
+    server.flush_redis(REDIS_DB)
+    server.prepare(env)
+    info = json.loads(
+        subprocess.run(
+            [server.PYTHON, "-m", "bench.seed"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    article = f"/articles/{info['article_id']}/"
+
+    results: list[tuple[str, Result]] = []
+    with server.gunicorn(env, port=PORT, log_path=RESULTS / "bench-gunicorn.log") as base:
+        member_cookie, member_token = sign_in(base, info["members"][0], info["password"])
+        scenarios = [
+            ("bare Django view", "/_bench/bare", {}, ()),
+            ("article page, anonymous reader", article, {}, ()),
+            (
+                "article page, member, 200 comments",
+                article,
+                {},
+                (f"Cookie: {member_cookie}",),
+            ),
+        ]
+        if "choice_ids" in info:
+            anon_cookie, anon_token = anonymous_csrf(base, article)
+            scenarios.append(
+                (
+                    "vote POST (new anonymous votes)",
+                    f"/articles/{info['poll_article_id']}/poll/vote/",
+                    {
+                        "BENCH_BODY": "choice={choice}",
+                        "BENCH_CHOICES": ",".join(map(str, info["choice_ids"])),
+                        "BENCH_COOKIE": anon_cookie,
+                        "BENCH_CSRF": anon_token,
+                    },
+                    (),
+                )
+            )
+        if "comment_ids" in info:
+            scenarios.append(
+                (
+                    "comment POST (member)",
+                    f"{article}comments/new/",
+                    {
+                        "BENCH_BODY": "body=벤치마크 새 댓글 {n}",
+                        "BENCH_COOKIE": member_cookie,
+                        "BENCH_CSRF": member_token,
+                    },
+                    (),
+                )
+            )
+        for label, path, script_env, headers in scenarios:
+            print(f"bench: {label} …", flush=True)
+            script = {**script_env, "BENCH_PATH": path} if script_env else None
+            wrk(base, path, seconds=2, script_env=script, headers=headers)  # warm-up
+            results.append(
+                (label, wrk(base, path, seconds=SECONDS, script_env=script, headers=headers))
+            )
+
+    bare = results[0][1].rps
+    lines = [
+        f"AI PICK bench · gunicorn gthread, {os.cpu_count()} cores, PostgreSQL + Redis, "
+        f"wrk {CONNECTIONS} connections × {SECONDS} s",
+        "",
+        f"{'scenario':<40} {'req/s':>9} {'vs bare':>8} {'p50':>9} {'p99':>9} {'errors':>7}",
+        "-" * 87,
+    ]
+    for label, r in results:
+        lines.append(
+            f"{label:<40} {r.rps:>9.0f} {r.rps / bare:>7.0%} {r.p50:>9} {r.p99:>9} {r.errors:>7}"
+        )
+    missing = [
+        name
+        for key, name in (("choice_ids", "vote POST"), ("comment_ids", "comment POST"))
+        if key not in info
+    ]
+    if missing:
+        lines.append(f"(not measured: {', '.join(missing)} — the app is not installed)")
+    table = "\n".join(lines)
+    print("\n" + table)
+    (RESULTS / "bench.txt").write_text(table + "\n")
+    return 1 if any(r.errors for _, r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
