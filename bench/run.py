@@ -6,8 +6,8 @@ it with wrk (Debian's `wrk`; POSTs through bench/post.lua) and prints one table:
     bare Django view · anonymous reader's article page · member's article page with
     200 comments · vote POST · comment POST
 
-Each scenario runs BENCH_SECONDS (default 8) after a short warm-up, so a run takes about
-a minute and a half including set-up. The database (aipick_bench) and Redis database
+Each scenario runs BENCH_SECONDS (default 4) in each of BENCH_ROUNDS (default 3) rounds
+and keeps its best round, so a run takes about a minute and a half including set-up. The database (aipick_bench) and Redis database
 (13) are this tool's own and are recreated each run.
 """
 
@@ -28,7 +28,8 @@ ROOT = server.ROOT
 DATABASE = "aipick_bench"
 REDIS_DB = 13
 PORT = int(os.environ.get("BENCH_PORT", "8731"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 RESULTS = ROOT / "bench-results"
 
@@ -169,18 +170,24 @@ def main() -> int:
                     (),
                 )
             )
-        for label, path, script_env, headers in scenarios:
-            print(f"bench: {label} …", flush=True)
-            script = {**script_env, "BENCH_PATH": path} if script_env else None
-            wrk(base, path, seconds=2, script_env=script, headers=headers)  # warm-up
-            results.append(
-                (label, wrk(base, path, seconds=SECONDS, script_env=script, headers=headers))
-            )
+        # Rounds over all scenarios, best of each: the machine is shared, and a burst of
+        # someone else's work should not land on one scenario and skew its ratio.
+        best: dict[str, Result] = {}
+        for round_no in range(1, ROUNDS + 1):
+            print(f"bench: round {round_no}/{ROUNDS} …", flush=True)
+            for label, path, script_env, headers in scenarios:
+                script = {**script_env, "BENCH_PATH": path} if script_env else None
+                if round_no == 1:
+                    wrk(base, path, seconds=1, script_env=script, headers=headers)  # warm-up
+                r = wrk(base, path, seconds=SECONDS, script_env=script, headers=headers)
+                if label not in best or r.rps > best[label].rps:
+                    best[label] = r
+        results = [(label, best[label]) for label, *_ in scenarios]
 
     bare = results[0][1].rps
     lines = [
         f"AI PICK bench · gunicorn gthread, {os.cpu_count()} cores, PostgreSQL + Redis, "
-        f"wrk {CONNECTIONS} connections × {SECONDS} s",
+        f"wrk {CONNECTIONS} connections, best of {ROUNDS} rounds × {SECONDS} s",
         "",
         f"{'scenario':<40} {'req/s':>9} {'vs bare':>8} {'p50':>9} {'p99':>9} {'errors':>7}",
         "-" * 87,
