@@ -1,8 +1,7 @@
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from aipick.testing import run_at_once
 from articles.models import Save
 from articles.services import article_save_toggle
 from comments import services
@@ -11,28 +10,6 @@ from comments.models import Comment, CommentReaction
 from .factories import make_article, make_user
 
 MEMBERS = 50
-
-
-def run_together(work, items):
-    """Start every worker at once (a barrier), each on its own database connection."""
-    barrier = threading.Barrier(len(items))
-    errors = []
-
-    def worker(item):
-        try:
-            barrier.wait(timeout=30)
-            work(item)
-        except Exception as exc:  # collected and re-raised in the test thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.postgres
@@ -53,7 +30,7 @@ def test_fifty_members_at_once_keep_every_counter_true():
         # A double submit of the same like must not count twice.
         services.comment_react(comment=target, user=user, kind="like")
 
-    errors = run_together(act, members)
+    errors = run_at_once(members, act)
     assert errors == []
 
     article.refresh_from_db()

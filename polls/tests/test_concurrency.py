@@ -16,47 +16,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import connection
 
+from aipick.testing import run_at_once
 from polls.models import Vote
 from polls.services import poll_vote_submit
 
 from .factories import assert_counters_match_rows, browser, choices, make_poll
 
 ROOT = Path(settings.BASE_DIR)
-
-
-def run_at_once(n: int, work) -> list[BaseException]:
-    """Start n threads that call work(i) together; each thread opens its own connection."""
-    barrier = threading.Barrier(n, timeout=120)
-    errors: list[BaseException] = []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    # The server's connection limit (100) is shared with other test runs:
-                    # a thread that finds it full waits for a slot instead of failing.
-                    connection.ensure_connection()
-                    break
-                except OperationalError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
-            work(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.postgres
@@ -71,7 +39,8 @@ def test_100_voters_at_once_then_100_switches_on_postgresql():
     connection.close()  # leave the connection slots to the 100 threads
 
     errors = run_at_once(
-        100, lambda i: poll_vote_submit(poll=poll, choice=pro if i % 2 else con, voter=voters[i])
+        range(100),
+        lambda i: poll_vote_submit(poll=poll, choice=pro if i % 2 else con, voter=voters[i]),
     )
     assert not errors, errors[:3]
     pro.refresh_from_db()
@@ -81,7 +50,8 @@ def test_100_voters_at_once_then_100_switches_on_postgresql():
     assert_counters_match_rows(poll)
 
     errors = run_at_once(
-        100, lambda i: poll_vote_submit(poll=poll, choice=con if i % 2 else pro, voter=voters[i])
+        range(100),
+        lambda i: poll_vote_submit(poll=poll, choice=con if i % 2 else pro, voter=voters[i]),
     )
     assert not errors, errors[:3]
     pro.refresh_from_db()
