@@ -146,6 +146,8 @@ class Article(models.Model):
     comment_count = models.PositiveIntegerField("댓글 수", default=0, editable=False)
     save_count = models.PositiveIntegerField("저장 수", default=0, editable=False)
 
+    COUNTERS = frozenset({"comment_count", "save_count"})
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -189,6 +191,14 @@ class Article(models.Model):
         new_cover = bool(self.cover) and not self.cover._committed
         if new_cover:
             images.strip_metadata(self.cover)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # An editor's save must not write back counts read when the form opened,
+            # while readers kept commenting and saving (a lost update).
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname not in self.COUNTERS
+            ]
         super().save(*args, **kwargs)
         if new_cover:
             self.cover_renditions = images.make_renditions(self.cover)

@@ -69,3 +69,17 @@ def test_save_toggle_keeps_the_counter_equal_to_rows():
     assert article_save_toggle(article=article, user=user) is False
     article.refresh_from_db()
     assert article.save_count == 0 == article.saves.count()
+
+
+def test_an_editors_save_never_puts_back_an_old_count():
+    """Readers who saved while an editor had the article open keep their 저장 count after the edit."""
+    from articles.services import article_save_toggle
+
+    article = make_article()
+    stale = Article.objects.get(pk=article.pk)  # the editor opens the form: 저장 0
+    article_save_toggle(article=article, user=make_user())
+    stale.title = "고친 제목"
+    stale.save()
+    article.refresh_from_db()
+    assert article.title == "고친 제목"
+    assert article.save_count == 1
