@@ -15,6 +15,18 @@ def _fast_settings(settings, tmp_path_factory):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tests run inside a transaction whose on_commit callbacks (the page version bumps) never
+    # fire, so whole rendered pages are not kept; `live_page_cache` turns them on.
+    settings.CACHES = {
+        **settings.CACHES,
+        "local": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+
+
+@pytest.fixture
+def live_page_cache(settings):
+    """Keep rendered article pages in local memory, as app servers do."""
+    settings.CACHES = {**settings.CACHES, "local": dict(settings.LOCAL_PAGE_CACHE)}
 
 
 @pytest.fixture(autouse=True)

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "aipick.csrf.CsrfPlaceholderMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "aipick.csrf.csrf_placeholder",
                 "articles.context_processors.navigation",
             ],
         },
@@ -142,6 +144,14 @@ LOCAL_PAGE_CACHE = {
     "TIMEOUT": env_int("DJANGO_PAGE_CACHE_SECONDS", 30),
     "OPTIONS": {"MAX_ENTRIES": 500},
 }
+# Rendered comments, keyed by everything they show (counts, side, the reader's relation to
+# them), so entries never need invalidating: a change simply asks for another key.
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "aipick-fragments",
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 if REDIS_URL:
     _redis = {
         "LOCATION": REDIS_URL,
@@ -156,6 +166,7 @@ if REDIS_URL:
         # Raises on Redis errors, so rate limits fail closed (aipick/ratelimit.py).
         "ratelimit": {"BACKEND": "aipick.cache.SharedRedisCache", **_redis},
         "local": LOCAL_PAGE_CACHE,
+        "fragments": FRAGMENT_CACHE,
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -171,6 +182,7 @@ else:
             "TIMEOUT": 300,
         },
         "local": LOCAL_PAGE_CACHE,
+        "fragments": FRAGMENT_CACHE,
     }
 
 # --- Accounts ---------------------------------------------------------------

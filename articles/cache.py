@@ -11,33 +11,38 @@ any server is seen by every server on its next request:
   an article's text). Every successful POST to the admin calls it
   (`AdminWritesMiddleware`), so editors' changes, bulk actions included, show at once.
 
-Only requests with nothing personal share a rendering: anonymous, no query string, no
-cookie other than the CSRF one (a voter, session or messages cookie means the page may
-differ). The CSRF token and the CSP nonce are rendered as placeholders and filled in per
-request, so one reader's token never reaches another.
+Readers with no cookie but the CSRF one share one rendering. A reader with a session or
+voter cookie gets renderings keyed by those cookies (`reader_key`): their own vote, save
+and comments are on the page, and every one of their writes moves the version too. Query
+strings, htmx partials and one-time messages are always rendered afresh. The CSRF token
+(aipick.csrf) and the CSP nonce are placeholders filled in per request, so one reader's
+token never reaches another.
 
 If a token could not be moved (Redis down at that moment), the local entries' timeout
 (DJANGO_PAGE_CACHE_SECONDS, 30 s) bounds how long a stale page can live; counts of
 *other* articles in the related cards follow the same timeout.
 """
 
+import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 
 VERSION_KEY = "articles:version:{}"
 SITE_VERSION_KEY = "articles:version:site"
-PAGE_KEY = "articles:page:{article_id}:{version}:{scheme}:{host}"
+PAGE_KEY = "articles:page:{article_id}:{version}:{scheme}:{host}:{reader}"
 
-# Unguessable per process, so no user input can ever contain them.
-CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+# Unguessable per process, so no user input can ever contain it. The CSRF token needs no
+# such care here: every page renders it as a placeholder filled in per response (aipick.csrf).
+AUTH_KEYS = {SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY}
 NONCE_PLACEHOLDER = f"nonce-{secrets.token_hex(16)}"
-PLACEHOLDER_CONTEXT = {"csrf_token": CSRF_PLACEHOLDER, "csp_nonce": NONCE_PLACEHOLDER}
+PLACEHOLDER_CONTEXT = {"csp_nonce": NONCE_PLACEHOLDER}
 
 
 def _new_token() -> str:
@@ -74,19 +79,43 @@ def site_changed() -> None:
     transaction.on_commit(lambda: _bump(SITE_VERSION_KEY))
 
 
+def reader_key(request) -> str | None:
+    """Whom this rendering is for, or None when it must be rendered afresh.
+
+    Everything personal on an article page (the greeting, my vote, my save, my comments
+    and reactions) follows from the reader's cookies: the session names the member, the
+    voter cookie the browser. Readers with no cookie but the CSRF one share one rendering;
+    any other reader gets renderings of their own, which the same version bumps retire.
+    One-time content (a flash message, a refused form kept in the session) is never cached.
+    """
+    if request.method not in ("GET", "HEAD") or request.GET or request.headers.get("HX-Request"):
+        return None
+    cookies = sorted(
+        (name, value)
+        for name, value in request.COOKIES.items()
+        if name != settings.CSRF_COOKIE_NAME
+    )
+    if not cookies:
+        return "everyone"
+    if CookieStorage.cookie_name in request.COOKIES:
+        return None
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key and not set(session.keys()) <= AUTH_KEYS:
+        return None
+    user_id = request.user.pk if request.user.is_authenticated else 0
+    digest = hashlib.sha256(repr(cookies).encode()).hexdigest()[:32]
+    return f"{user_id}.{digest}"
+
+
 def is_shareable(request) -> bool:
     """True when this reader would get exactly the page every other anonymous reader gets."""
-    if request.method not in ("GET", "HEAD") or request.GET or request.headers.get("HX-Request"):
-        return False
-    safe_cookies = {settings.CSRF_COOKIE_NAME, *getattr(settings, "PAGE_CACHE_SAFE_COOKIES", ())}
-    if not request.COOKIES.keys() <= safe_cookies:
-        return False
-    return not request.user.is_authenticated
+    return reader_key(request) == "everyone"
 
 
 def serve_article_page(request, article_id: int, render_page) -> HttpResponse:
-    """`render_page(extra_context)`, or the same page from local memory when it may be shared."""
-    if not is_shareable(request):
+    """`render_page(extra_context)`, or this reader's page from local memory while still current."""
+    reader = reader_key(request)
+    if reader is None:
         return render_page({})
     version = article_version(article_id)
     if version is None:
@@ -96,6 +125,7 @@ def serve_article_page(request, article_id: int, render_page) -> HttpResponse:
         version=version,
         scheme=request.scheme,
         host=request.get_host(),
+        reader=reader,
     )
     local = caches["local"]
     entry = local.get(key)
@@ -110,7 +140,6 @@ def serve_article_page(request, article_id: int, render_page) -> HttpResponse:
 
 
 def _personalise(request, content: bytes, response: HttpResponse) -> HttpResponse:
-    content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     nonce_placeholder = NONCE_PLACEHOLDER.encode()
     if nonce_placeholder in content:
         # str() generates this request's nonce, so the CSP header carries the same one.

@@ -6,13 +6,14 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
+from aipick.csrf import CSRF_PLACEHOLDER
 from articles import cache as page_cache
 from articles.services import article_save_toggle
 
 from .factories import make_article, make_user
 from .helpers import page_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("live_page_cache")]
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -39,7 +40,7 @@ def test_each_reader_gets_their_own_csrf_token_from_a_shared_page(article):
     pages = [c.get(article.get_absolute_url()) for c in (first, second)]
     tokens = [TOKEN.findall(p.content.decode()) for p in pages]
     html = pages[1].content.decode()
-    assert page_cache.CSRF_PLACEHOLDER not in html
+    assert CSRF_PLACEHOLDER not in html
     assert page_cache.NONCE_PLACEHOLDER not in html
     if not tokens[0]:
         pytest.skip("the article page has no form yet")
@@ -143,3 +144,31 @@ def test_query_strings_and_htmx_requests_bypass_the_cache(rf, article):
     ):
         request.user = AnonymousUser()
         assert not page_cache.is_shareable(request)
+
+
+def test_members_get_their_own_cached_page_that_follows_their_writes(
+    article, django_capture_on_commit_callbacks
+):
+    """A member's page is kept for them alone and shows their save on the very next view."""
+    alice, bob = make_user(display_name="앨리스"), make_user(display_name="밥")
+    as_alice, as_bob = Client(), Client()
+    as_alice.force_login(alice)
+    as_bob.force_login(bob)
+    url = article.get_absolute_url()
+    assert "앨리스" in as_alice.get(url).content.decode()
+    assert "앨리스" in as_alice.get(url).content.decode()  # from local memory now
+    assert "앨리스" not in as_bob.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save_toggle(article=article, user=alice)
+    assert "저장 1" in page_text(as_alice.get(url))
+    assert "저장 1" in page_text(as_bob.get(url))
+
+
+def test_a_flash_message_is_never_cached(article):
+    """A one-time message is shown once, not replayed from a cached page."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    client = Client()
+    client.cookies[CookieStorage.cookie_name] = "anything"
+    response = client.get(article.get_absolute_url())
+    assert page_cache.reader_key(response.wsgi_request) is None
