@@ -96,10 +96,18 @@ lint: $(VENV)/.installed-dev
 test-sqlite: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
-# The same suite on PostgreSQL (with Redis as cache and rate-limit store), when the servers answer.
+# The same suite on PostgreSQL, when a server answers; with Redis as cache, sessions and
+# rate-limit store when Redis answers too (a database of its own: conftest.py only ever
+# deletes its run's keys there).
 test-postgres: $(VENV)/.installed-dev
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" >/dev/null 2>&1; then \
-		echo "== PostgreSQL run =="; \
+		if $(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_TEST_URL)', socket_connect_timeout=3).ping()" >/dev/null 2>&1; then \
+			echo "== PostgreSQL run, with Redis at $(REDIS_TEST_URL) =="; \
+			export REDIS_URL=$(REDIS_TEST_URL); \
+		else \
+			echo "== PostgreSQL run (SKIP Redis: no server answers at $(REDIS_TEST_URL); local-memory cache instead) =="; \
+			unset REDIS_URL; \
+		fi; \
 		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -m "not browser"; \
 	else \
 		echo "SKIP PostgreSQL run: no server answers at $(PG_URL)"; \

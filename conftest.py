@@ -1,10 +1,37 @@
-"""Test-wide setup: the fast path (MD5 hasher, local memory, temporary media)."""
+"""Test-wide setup: the fast path (MD5 hasher, local memory, temporary media).
 
+With REDIS_URL set (`make test`'s PostgreSQL run uses redis://127.0.0.1:6379/15) the
+"default" and "ratelimit" caches are Redis, as in production. Every run then writes under
+its own key prefix and clears only those keys: another engineer's run on the same Redis
+database, or `make serve`'s data if REDIS_URL points at it, is never flushed, and their
+version tokens and rate-limit counters never leak into this run's tests.
+"""
+
+import os
 import shutil
 import tempfile
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+# Before any cache is built (the handler reads CACHES on first use): one prefix per run.
+REDIS_KEY_PREFIX = f"aipick-test-{os.getpid()}"
+for _alias in django_settings.CACHES.values():
+    if "redis" in _alias["BACKEND"].lower():
+        _alias["KEY_PREFIX"] = REDIS_KEY_PREFIX
+
+
+def clear_cache(cache) -> None:
+    if isinstance(cache, RedisCache):
+        # RedisCache.clear() is FLUSHDB: every key of everyone on that database.
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +58,19 @@ def live_page_cache(settings):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
+    # All aliases, the per-process "local" page tier included: a page cached by one test
+    # must not answer the next.
     for cache in caches.all():
-        cache.clear()
+        clear_cache(cache)
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _redis_keys_removed_after_the_run():
+    yield
+    for cache in caches.all():
+        if isinstance(cache, RedisCache) and cache.key_prefix == REDIS_KEY_PREFIX:
+            clear_cache(cache)
 
 
 @pytest.fixture(scope="session")
