@@ -144,6 +144,10 @@ def trend_context(poll: Poll, results: list[ChoiceResult]) -> dict:
     )
     refs = [r.choice.ref for r in results]
     points = cumulative_points(list(rows), refs)
+    if points:
+        # Start at the first vote: a poll opened long before anyone voted would otherwise
+        # squeeze every line into a dot at the right edge.
+        start = max(start, points[0].at)
     lines = [
         {"result": r, "points": polyline(points, i, start, end)} for i, r in enumerate(results)
     ]
