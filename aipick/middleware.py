@@ -1,8 +1,15 @@
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
 
 from .ratelimit import RATE_LIMIT_UNAVAILABLE, RateLimitUnavailable
 
@@ -56,3 +63,58 @@ class ServiceUnavailableMiddleware:
             logger.error("Rate-limit store unavailable: %s", exception.__cause__)
             return service_unavailable(RATE_LIMIT_UNAVAILABLE)
         return None
+
+
+# Lists every anonymous reader gets alike: a browser or proxy may keep them briefly. Short,
+# because a card's counts move with every vote and comment.
+PUBLIC_PAGES = {"home", "articles:category"}
+PUBLIC_PAGE_MAX_AGE = 60
+
+
+class CacheHeadersMiddleware:
+    """Cache-Control (and an ETag) where it is safe; it must sit above the session and CSRF
+    middleware so that it sees every cookie the response sets.
+
+    - A reader with any cookie but the CSRF one (session, voter, messages) may see something
+      of their own on any page: `private, no-cache`, so neither a shared proxy nor the
+      back button shows it to someone else, or stale to them.
+    - The home and category pages for a reader without such cookies are the same for
+      everyone: `public, max-age=60` with `Vary: Cookie` (the page changes once the reader
+      signs in) and `Vary: HX-Request` (an htmx partial has the same URL), plus an ETag of
+      the body, so a revalidation costs a 304 instead of the page. Their HTML carries no
+      CSRF token or CSP nonce for such readers, so the body is the same for all of them.
+    - A response that already says how to cache itself (robots.txt, the feed, a 503's
+      `no-store`) is left alone; everything else keeps Django's default (no header).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD") or response.has_header("Cache-Control"):
+            return response
+        if _has_personal_cookies(request):
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        match = request.resolver_match
+        if (
+            response.status_code == 200
+            and match is not None
+            and match.view_name in PUBLIC_PAGES
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+            and "HX-Request" not in request.headers
+        ):
+            patch_cache_control(response, public=True, max_age=PUBLIC_PAGE_MAX_AGE)
+            patch_vary_headers(response, ("Cookie", "HX-Request"))
+            if not response.has_header("ETag"):
+                set_response_etag(response)
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
+
+
+def _has_personal_cookies(request) -> bool:
+    shareable = {settings.CSRF_COOKIE_NAME, *getattr(settings, "PAGE_CACHE_SAFE_COOKIES", ())}
+    return any(name not in shareable for name in request.COOKIES)

@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import conditional_page
 
 from articles import save_views
 from articles.feeds import LatestArticlesFeed
@@ -14,12 +16,19 @@ admin.site.site_header = "AI PICK 편집국"
 admin.site.site_title = "AI PICK 편집국"
 admin.site.index_title = "기사와 토론 관리"
 
+
+def for_everyone(view):
+    """The feed and the sitemap read the same for every reader, cookies or not: shared
+    caches may keep them five minutes, then revalidate against the body's ETag."""
+    return cache_control(public=True, max_age=300)(conditional_page(view))
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("feed/", LatestArticlesFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("feed/", for_everyone(LatestArticlesFeed()), name="feed"),
+    path("sitemap.xml", for_everyone(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("articles.urls")),
     path("", include("polls.urls")),

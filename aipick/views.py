@@ -5,7 +5,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import conditional_page
 
 from aipick.decorators import read_only
 from aipick.middleware import DATABASE_UNAVAILABLE, service_unavailable
@@ -20,6 +21,7 @@ def home(request):
 
 
 @read_only
+@never_cache  # a proxy's stored "ok" would hide an outage from the load balancer
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -32,6 +34,7 @@ def healthz(request):
 
 @read_only
 @cache_control(max_age=86400, public=True)
+@conditional_page
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
     body = f"User-agent: *\nDisallow: /admin/\nDisallow: /accounts/\nDisallow: /me/\n\nSitemap: {sitemap_url}\n"
