@@ -1,8 +1,12 @@
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from accounts import throttle
 from accounts.models import User
+from aipick import ratelimit
+from aipick.ratelimit import RATE_LIMIT_UNAVAILABLE
+from aipick.tests.test_outages import DEAD_CACHES
 
 from .factories import PASSWORD, make_article, make_user
 
@@ -110,6 +114,25 @@ def test_failures_throttle_the_ip_across_usernames(client):
         client.post(reverse("login"), {"username": f"guess{n}", "password": "guess"})
     response = client.post(reverse("login"), {"username": "victim", "password": PASSWORD})
     assert throttle.LOGIN_THROTTLED in response.content.decode()
+
+
+def test_failures_are_counted_in_the_shared_rate_limit_store(client):
+    """Sign-in failures count where votes and comments do (Redis in production), per username and IP."""
+    make_user("counted")
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "Counted ", "password": "guess"})
+    assert ratelimit.count("accounts:login-fail:user:counted") == 3
+    assert ratelimit.count("accounts:login-fail:ip:127.0.0.1") == 3
+
+
+@override_settings(CACHES=DEAD_CACHES)
+def test_sign_in_fails_closed_while_redis_is_down(client):
+    """With the throttle's store down nobody can guess passwords unlimited: a Korean 503, no sign-in."""
+    make_user("reader")
+    response = client.post(reverse("login"), {"username": "reader", "password": PASSWORD})
+    assert response.status_code == 503
+    assert RATE_LIMIT_UNAVAILABLE in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_logout_is_post_only(client):
