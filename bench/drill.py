@@ -4,8 +4,8 @@ Starts the production shape (gunicorn from gunicorn.conf.py, PostgreSQL database
 aipick_drill, Redis database 11) on 127.0.0.1, commits a few votes, a comment and a save,
 then rehearses the two outages docs/deploy.md promises to survive:
 
-(a) Redis stopped: pages still render; an anonymous vote and a member's comment get the
-    Korean 503 and change nothing; once Redis is back, both work again.
+(a) Redis stopped: pages still render; an anonymous vote, a member's comment and a
+    sign-in get the Korean 503 and change nothing; once Redis is back, all work again.
 (b) PostgreSQL stopped: pages and /healthz answer 503 (in Korean); once it is back the
     same gunicorn answers 200 on every worker, and every row committed before is there.
 
@@ -301,6 +301,16 @@ def drill(base: str, info: dict, report: Report, stopped: set[str]) -> None:
         )
         after = rows()
         check("refused POSTs changed nothing", after == before, f"{before} → {after}")
+        reader = Browser(base)
+        reader.get("/accounts/login/")
+        status, body = reader.post(
+            "/accounts/login/", {"username": info["members"][1], "password": info["password"]}
+        )
+        check(
+            "sign-in POST → Korean 503 (the throttle cannot count)",
+            status == 503 and RATE_LIMIT_UNAVAILABLE in body,
+            f"{status} {short(body)}",
+        )
     finally:
         print("  restarting Redis …")
         if check("Redis restarted", start_redis()):
@@ -312,6 +322,10 @@ def drill(base: str, info: dict, report: Report, stopped: set[str]) -> None:
     vote_status = voter.post(vote, {"choice": choices[0]})[0]
     comment_status = member.post(comment, {"body": "레디스가 돌아온 뒤에 쓴 댓글입니다."})[0]
     after = rows()
+    check(
+        "after Redis is back: sign-in works again",
+        Browser(base).sign_in(info["members"][1], info["password"]),
+    )
     check(
         "after Redis is back: a vote and a comment work again",
         (vote_status, comment_status) == (302, 302)
