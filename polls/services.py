@@ -5,7 +5,7 @@ vote row is locked first (`select_for_update`) so a voter's concurrent requests 
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, OuterRef, PositiveIntegerField, Subquery, When
@@ -42,14 +42,17 @@ class VoteRefused(Exception):
 class Voter:
     key: str
     user: object | None = None
+    # A browser token minted for this very request: nobody else holds it yet, so it has
+    # no earlier vote to find and no concurrent request to race with.
+    fresh: bool = False
 
     @classmethod
     def member(cls, user) -> "Voter":
         return cls(key=f"u:{user.pk}", user=user)
 
     @classmethod
-    def browser(cls, token: str) -> "Voter":
-        return cls(key=f"a:{token}")
+    def browser(cls, token: str, *, fresh: bool = False) -> "Voter":
+        return cls(key=f"a:{token}", fresh=fresh)
 
     @property
     def is_member(self) -> bool:
@@ -89,7 +92,11 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
     now = timezone.now()
     # Every outcome changes what the article page shows (counts or the refused-repeat line).
     article_changed(poll.article_id)
-    vote = Vote.objects.select_for_update().filter(poll=poll, voter_key=voter.key).first()
+    if voter.fresh:
+        # Nothing to look up or lock; the unique constraint still guards the insert.
+        vote = None
+    else:
+        vote = Vote.objects.select_for_update().filter(poll=poll, voter_key=voter.key).first()
     if vote is None:
         vote = Vote.objects.create(
             poll=poll, choice=choice, voter_key=voter.key, user=voter.user, created_at=now
@@ -126,7 +133,8 @@ def poll_vote_submit(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
     try:
         return poll_vote_cast(poll=poll, choice=choice, voter=voter)
     except IntegrityError:
-        return poll_vote_cast(poll=poll, choice=choice, voter=voter)
+        # The retry looks the vote up, whatever the voter claimed about being new.
+        return poll_vote_cast(poll=poll, choice=choice, voter=replace(voter, fresh=False))
 
 
 def poll_attempt_blocked(*, poll: Poll) -> None:

@@ -24,7 +24,7 @@ def voter_for(request) -> tuple[Voter, str | None]:
     if token:
         return Voter.browser(token), None
     token = new_browser_token()
-    return Voter.browser(token), token
+    return Voter.browser(token, fresh=True), token
 
 
 def current_voter_key(request) -> str | None:

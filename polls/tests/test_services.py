@@ -18,9 +18,11 @@ from polls.services import (
     POLL_NOT_FOUND,
     POLL_NOT_OPEN,
     POLL_SIGN_IN_REQUIRED,
+    Voter,
     VoteRefused,
     poll_snapshot_freeze,
     poll_vote_cast,
+    poll_vote_submit,
     poll_votes_merge,
     recount,
 )
@@ -79,6 +81,19 @@ def test_same_choice_again_changes_nothing_and_is_counted_as_refused():
     assert vote.outcome == "unchanged"
     assert counts(poll) == [1, 0]
     assert poll.blocked_count == 1
+
+
+def test_a_token_wrongly_taken_for_new_still_gets_one_vote():
+    """Should a "new" browser token ever have voted already, the unique constraint holds
+    and the retry treats the vote as a change: one row, counts exact."""
+    poll = make_poll()
+    pro, con = choices(poll)
+    poll_vote_cast(poll=poll, choice=pro, voter=Voter.browser("seen-before"))
+    vote = poll_vote_submit(poll=poll, choice=con, voter=Voter.browser("seen-before", fresh=True))
+    assert vote.outcome == "changed"
+    assert counts(poll) == [0, 1]
+    assert Vote.objects.filter(poll=poll).count() == 1
+    assert_counters_match_rows(poll)
 
 
 def test_a_member_is_one_voter_on_every_device():

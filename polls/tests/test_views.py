@@ -322,6 +322,19 @@ def test_article_page_with_the_poll_stays_within_eight_queries(
     assert "찬성 60.0% (3표)" in response.content.decode()
 
 
+def test_a_new_browsers_first_vote_looks_nothing_up(client, django_assert_num_queries):
+    """A browser without a voter cookie cannot have voted: find the choice, insert, count.
+
+    (Plus SAVEPOINT/RELEASE inside the test's transaction.)"""
+    poll = make_poll()
+    pro, _ = choices(poll)
+    with django_assert_num_queries(5):
+        response = client.post(vote_url(poll), {"choice": pro.pk})
+    assert response.status_code == 302
+    assert counts(poll) == [1, 0]
+    assert Vote.objects.count() == 1
+
+
 def test_home_cards_show_total_votes(client):
     """Each home card with a poll says how many votes it has."""
     poll = make_poll()
