@@ -7,6 +7,7 @@ so a crafted request meets the same checks as the form.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -76,12 +77,18 @@ def _check_rate(user) -> None:
 def comment_create(
     *, article: Article, author, body: str, parent: Comment | None = None
 ) -> Comment:
-    """Post a comment or a reply; `댓글 N` moves in the same transaction."""
+    """Post a comment or a reply; `댓글 N` moves in the same transaction.
+
+    The member's own row is locked first, so one member's comments are decided one at a
+    time (the duplicate check and the limits are per member) while different members
+    never wait for each other. The article row is locked only by the closing counter
+    UPDATE, which moves `댓글 N` only while the article is public: a concurrent unpublish
+    either lands first and the comment is refused, or lands after the commit.
+    """
     text = clean_body(body)
-    # Lock the article row: a concurrent unpublish cannot slip between check and insert.
-    article = Article.objects.select_for_update().get(pk=article.pk)
     if not article.is_public:
         raise CommentError(COMMENT_ARTICLE_CLOSED)
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=author.pk).exists()
     if parent is not None:
         parent = Comment.objects.select_for_update().get(pk=parent.pk)
         if parent.article_id != article.pk:
@@ -101,9 +108,18 @@ def comment_create(
         body=text,
         side_at_post=side_for_user(article=article, user=author),
     )
-    comment.full_clean(exclude=["body_html"])
+    # Foreign keys and the check constraint are the database's to enforce; validating
+    # them here would only repeat the lookups (one query each) the insert makes anyway.
+    comment.full_clean(
+        exclude=["body_html", "article", "author", "parent"], validate_constraints=False
+    )
     comment.save()
-    Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
+    if (
+        not Article.objects.published()
+        .filter(pk=article.pk)
+        .update(comment_count=F("comment_count") + 1)
+    ):
+        raise CommentError(COMMENT_ARTICLE_CLOSED)  # unpublished meanwhile: the insert rolls back
     article_changed(article.pk)
     return comment
 

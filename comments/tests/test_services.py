@@ -49,6 +49,28 @@ def test_length_counted_as_reader_sees_it():
     assert Comment.objects.count() == 1
 
 
+def test_article_unpublished_meanwhile_refused():
+    """An article taken down while the comment was on its way gets no comment and no count."""
+    article, user = make_article(), make_user()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    with pytest.raises(services.CommentError) as error:
+        # The caller's copy still says published: the counter's UPDATE is what notices.
+        services.comment_create(article=article, author=user, body="늦게 도착한 댓글")
+    assert error.value.message == services.COMMENT_ARTICLE_CLOSED
+    assert not Comment.objects.exists()
+    assert count_of(article) == 0
+
+
+def test_posting_a_comment_stays_within_seven_queries(no_rate_limit, django_assert_num_queries):
+    """Lock the member, check for a repeat, find their side, insert, count — nothing more.
+
+    (Inside the test's transaction the service's atomic block adds SAVEPOINT/RELEASE.)"""
+    article, user = make_article(), make_user()
+    with django_assert_num_queries(7):
+        services.comment_create(article=article, author=user, body="짧고 빠른 댓글")
+    assert count_of(article) == 1
+
+
 def test_draft_article_refused():
     """A crafted post to an unpublished article saves nothing."""
     article = make_article(status=Article.Status.DRAFT)
