@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
+from aipick import ratelimit
+
 from . import throttle
 from .models import User
 
@@ -30,7 +32,7 @@ class ThrottledLoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        ip = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        ip = ratelimit.client_ip(self.request) if self.request else ""
         if throttle.is_throttled(username=username, ip=ip):
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         try:

@@ -10,6 +10,7 @@ one server holds on all of them. When the store is down, `hit()` raises
         return HttpResponse(POLL_RATE_LIMITED, status=429)
 """
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
@@ -26,6 +27,15 @@ class RateLimitUnavailable(Exception):
     """The counter store cannot be reached; the caller must refuse the request."""
 
     message = RATE_LIMIT_UNAVAILABLE
+
+
+def client_ip(request) -> str:
+    """The reader's address. Behind a proxy REMOTE_ADDR is the proxy itself, so the header the
+    proxy sets is named in CLIENT_IP_HEADER; its last entry is the one our proxy appended."""
+    header = settings.CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def hit(key: str, *, limit: int, window: int) -> bool:

@@ -241,6 +241,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # A less guessable admin path keeps password sprayers off the sign-in form; always "<path>/".
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
+# Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets, e.g.
+# "HTTP_X_FORWARDED_FOR" (its last address is used, the one our proxy appended). Every
+# per-address limit (votes, sign-ins) counts readers through it.
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "")
+
 # `make bench` needs a bare view to compare against; it is not routed otherwise.
 BENCH_ENDPOINTS = env_bool("DJANGO_BENCH", False)
 
@@ -307,9 +312,6 @@ SITE_CONTACT_EMAIL = "aipick@aipick.kr"
 
 # Anonymous votes per poll per client IP, e.g. "30/minute" (also "/second", "/hour").
 POLL_RATE_LIMIT = os.environ.get("POLL_RATE_LIMIT", "30/minute")
-# Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets, e.g.
-# "HTTP_X_FORWARDED_FOR" (its last address is used, the one our proxy appended).
-POLL_CLIENT_IP_HEADER = os.environ.get("POLL_CLIENT_IP_HEADER", "")
 POLL_VOTER_COOKIE = "aipick_voter"
 POLL_VOTER_COOKIE_AGE = 2 * 365 * 24 * 60 * 60
 # A vote is a few dozen bytes; anything bigger is refused before it is parsed.

@@ -38,7 +38,7 @@ def main() -> int:
         database=DATABASE,
         redis_db=REDIS_DB,
         # Each simulated reader sends its own address, as nginx would set it.
-        POLL_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",
+        DJANGO_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",
         GUNICORN_ACCESS_LOG=str(access_log),
         BENCH_MEMBERS=str(max(1, USERS * 3 // 10 + 1)),
     )

@@ -23,13 +23,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(match.group(1)), PERIODS[match.group(2)]
 
 
-def client_ip(request) -> str:
-    header = settings.POLL_CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def ip_hash(ip: str) -> str:
     return salted_hmac("polls.ratelimit.ip", ip, algorithm="sha256").hexdigest()[:32]
 
@@ -37,5 +30,5 @@ def ip_hash(ip: str) -> str:
 def allow_vote_attempt(request, poll_id: int) -> bool:
     """Count this attempt; False once this address passed the poll's limit in the window."""
     limit, period = parse_rate(settings.POLL_RATE_LIMIT)
-    key = f"polls:vote:{poll_id}:{ip_hash(client_ip(request))}"
+    key = f"polls:vote:{poll_id}:{ip_hash(ratelimit.client_ip(request))}"
     return ratelimit.hit(key, limit=limit, window=period)
