@@ -25,14 +25,16 @@ If a token could not be moved (Redis down at that moment), the local entries' ti
 
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csp import get_nonce
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 VERSION_KEY = "articles:version:{}"
 SITE_VERSION_KEY = "articles:version:site"
@@ -128,6 +130,12 @@ def serve_article_page(request, article_id: int, render_page) -> HttpResponse:
         reader=reader,
     )
     local = caches["local"]
+    # The version names what the page shows, the reader whom it shows it to; the time window
+    # retires relative times ("3분 전") and polls that closed by the clock, as the entry does.
+    window = int(time.time()) // max(int(local.default_timeout or 1), 1)
+    etag = f'"{hashlib.sha256(f"{key}:{window}".encode()).hexdigest()[:24]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        return _revalidate(HttpResponseNotModified(), etag)
     entry = local.get(key)
     if entry is None:
         response = render_page(PLACEHOLDER_CONTEXT)
@@ -136,7 +144,16 @@ def serve_article_page(request, article_id: int, render_page) -> HttpResponse:
         entry = (response.content, response["Content-Type"])
         local.set(key, entry)
     content, content_type = entry
-    return _personalise(request, content, HttpResponse(content_type=content_type))
+    response = _personalise(request, content, HttpResponse(content_type=content_type))
+    return _revalidate(response, etag)
+
+
+def _revalidate(response: HttpResponse, etag: str) -> HttpResponse:
+    """The browser keeps its own copy (its CSRF token is in it) and asks before reusing it."""
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie", "HX-Request"))
+    return response
 
 
 def _personalise(request, content: bytes, response: HttpResponse) -> HttpResponse:

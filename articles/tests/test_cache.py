@@ -172,3 +172,19 @@ def test_a_flash_message_is_never_cached(article):
     client.cookies[CookieStorage.cookie_name] = "anything"
     response = client.get(article.get_absolute_url())
     assert page_cache.reader_key(response.wsgi_request) is None
+
+
+def test_a_returning_reader_revalidates_with_a_304(
+    client, article, django_capture_on_commit_callbacks
+):
+    """The browser asks "still the same?" and gets a bodiless 304 until something changes."""
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert "private" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+    etag = first["ETag"]
+    again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 304 and not again.content
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save_toggle(article=article, user=make_user())
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200 and "저장 1" in page_text(changed)
