@@ -90,13 +90,13 @@ def _find_choice(article_id: int, raw: str) -> Choice | None:
     try:
         # get(), not first(): the primary key finds at most one row, so no ORDER BY. Only the
         # columns a vote reads: building the article's twenty-odd others cost more than the rest.
-        return (
-            Choice.objects.select_related("poll__article")
-            .only(*CHOICE_FIELDS)
-            .get(pk=int(raw), poll__article_id=article_id)
+        choice = (
+            Choice.objects.select_related("poll__article").only(*CHOICE_FIELDS).get(pk=int(raw))
         )
     except Choice.DoesNotExist:
         return None
+    # Compared here rather than in SQL: one condition less for the ORM to build every vote.
+    return choice if choice.poll.article_id == article_id else None
 
 
 def _render_box(
