@@ -165,6 +165,7 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
 def _set_status(comment_ids, *, to: str, only_from: list[str]) -> int:
     """Move comments to a status; `댓글 N` follows for each one that left or joined `visible`."""
     changed = 0
+    articles = set()
     # One conditional UPDATE per row: two moderators racing cannot count the same change twice.
     for pk, article_id, status in (
         Comment.objects.filter(pk__in=comment_ids, status__in=only_from)
@@ -174,10 +175,12 @@ def _set_status(comment_ids, *, to: str, only_from: list[str]) -> int:
         if not Comment.objects.filter(pk=pk, status=status).update(status=to):
             continue
         changed += 1
-        article_changed(article_id)
+        articles.add(article_id)
         delta = (to == Comment.Status.VISIBLE) - (status == Comment.Status.VISIBLE)
         if delta:
             Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
+    for article_id in articles:  # one version bump per article, however many comments moved
+        article_changed(article_id)
     return changed
 
 
@@ -218,12 +221,13 @@ def comment_react(*, comment: Comment, user, kind: str | None) -> str | None:
     )
     if existing is not None and existing.kind == kind:
         return kind
+    # One version bump for whatever follows (an unlike, a like, or both).
+    article_changed(comment.article_id)
     if existing is not None:
         existing.delete()
         Comment.objects.filter(pk=comment.pk).update(
             **{field[existing.kind]: F(field[existing.kind]) - 1}
         )
-        article_changed(comment.article_id)
     if kind is not None:
         try:
             with transaction.atomic():
@@ -232,7 +236,6 @@ def comment_react(*, comment: Comment, user, kind: str | None) -> str | None:
             # A concurrent request of the same member won; its row and count stand.
             return CommentReaction.objects.get(comment=comment, user=user).kind
         Comment.objects.filter(pk=comment.pk).update(**{field[kind]: F(field[kind]) + 1})
-    article_changed(comment.article_id)
     return kind
 
 

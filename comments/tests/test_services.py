@@ -207,6 +207,18 @@ def test_react_like_switch_and_undo():
     assert not CommentReaction.objects.exists()
 
 
+def test_switching_a_reaction_moves_the_page_version_once(django_capture_on_commit_callbacks):
+    """공감 → 비공감 is one change on the page: one version bump in Redis, not two."""
+    comment, reader = make_comment(), make_user()
+    services.comment_react(comment=comment, user=reader, kind="like")
+    with django_capture_on_commit_callbacks() as bumps:
+        services.comment_react(comment=comment, user=reader, kind="dislike")
+    assert len(bumps) == 1
+    with django_capture_on_commit_callbacks() as bumps:
+        services.comment_react(comment=comment, user=reader, kind="dislike")
+    assert bumps == []  # nothing changed, nothing to re-render
+
+
 def test_cannot_like_own_comment():
     """A member cannot 공감 their own comment."""
     comment = make_comment()
