@@ -78,6 +78,8 @@ def two_servers(tmp_path_factory):
     )
     server.recreate_database(DATABASE)
     server.flush_redis(REDIS_DB)
+    # DEBUG off serves hashed static names from the manifest: a fresh clone has none yet.
+    server.manage(env, "collectstatic", "--noinput", "-v0")
     server.manage(env, "migrate", "--noinput")
     server.manage(env, "load_demo")
     logs = tmp_path_factory.mktemp("gunicorn")
