@@ -24,7 +24,7 @@ def test_article_page_in_chromium_shows_title_and_meta_line(
     browser_page.goto(live_server.url + demo_article.get_absolute_url())
     assert browser_page.locator("h1").inner_text() == "메타 AI 위기? '라마4' 실망에 개발자들 뿔났다"
     meta = browser_page.locator(".article__meta").inner_text()
-    assert meta == "댓글 0 · 저장 0 · 편집: 이도윤 기자 발행: 2025.04.30 00:58"
+    assert meta == "댓글 6 · 저장 0 · 편집: 이도윤 기자 발행: 2025.04.30 00:58"
 
 
 def test_keyboard_user_can_skip_to_the_article(live_server, browser_page, demo_article):
