@@ -5,8 +5,25 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from .models import Choice, Poll, PollSnapshot
+import articles.admin  # noqa: F401  (registers ArticleAdmin, which PollInline joins below)
+from articles.models import Article
+
+from .forms import PollInlineForm, PollInlineFormSet
+from .models import Choice, Poll, PollSnapshot, Vote
 from .results import format_tenths, shares_in_tenths
+
+
+def results_line(poll: Poll) -> str:
+    """`찬성 62.5% (5표) · 반대 37.5% (3표) · 합계 100.0% (8표)`, from the counters."""
+    choices = list(poll.choices.all()) if poll.pk else []
+    if not choices:
+        return "-"
+    tenths = shares_in_tenths([c.vote_count for c in choices])
+    rows = [(c.label, format_tenths(t), c.vote_count) for c, t in zip(choices, tenths, strict=True)]
+    total = sum(c.vote_count for c in choices)
+    return format_html_join(
+        " · ", "{} {}% ({}표)", [*rows, ("합계", "100.0" if total else "0.0", total)]
+    )
 
 
 class ChoiceInline(admin.TabularInline):
@@ -59,17 +76,7 @@ class PollAdmin(admin.ModelAdmin):
 
     @admin.display(description="결과")
     def results(self, poll):
-        choices = list(poll.choices.all())
-        if not choices:
-            return "-"
-        tenths = shares_in_tenths([c.vote_count for c in choices])
-        rows = [
-            (c.label, format_tenths(t), c.vote_count) for c, t in zip(choices, tenths, strict=True)
-        ]
-        total = sum(c.vote_count for c in choices)
-        return format_html_join(
-            " · ", "{} {}% ({}표)", [*rows, ("합계", "100.0" if total else "0.0", total)]
-        )
+        return results_line(poll)
 
     @admin.display(description="최종 결과")
     def final_result(self, poll):
@@ -128,3 +135,55 @@ class PollSnapshotAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PollInline(admin.StackedInline):
+    """The article's poll on the article's own admin page: question, dates, choices, results.
+
+    Choices are a textarea on the poll's form (Django has no nested inlines); the counts
+    appear only in the read-only results line, so no form here can set one.
+    """
+
+    model = Poll
+    form = PollInlineForm
+    formset = PollInlineFormSet
+    max_num = 1
+    show_change_link = True  # the full poll page: per-choice table, CSV export
+    verbose_name = "찬/반 투표"
+    verbose_name_plural = "찬/반 투표 (득표는 읽기 전용)"
+    fields = (
+        "question",
+        "choices",
+        "results",
+        "opens_at",
+        "closes_at",
+        "allow_anonymous",
+        "results_visibility",
+    )
+    readonly_fields = ("results",)
+
+    @admin.display(description="결과")
+    def results(self, poll):
+        return results_line(poll)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and PollSnapshot.objects.filter(poll__article=obj).exists():
+            fields += ["opens_at", "closes_at"]  # as on the poll's own page: the result is final
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        # `obj` is the article. A poll that has votes is never deleted from here.
+        if obj is not None and Vote.objects.filter(poll__article=obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+# `articles` must not import `polls`, so the poll joins the article page from this side:
+# the ArticleAdmin that articles registered gains one inline. Extending the registered
+# instance (not unregistering it for a subclass) lets another app add its section the
+# same way without undoing ours; importing `articles.admin` above makes sure it is
+# registered first, whatever the order of INSTALLED_APPS.
+_article_admin = admin.site.get_model_admin(Article)
+if PollInline not in _article_admin.inlines:
+    _article_admin.inlines = [*_article_admin.inlines, PollInline]

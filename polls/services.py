@@ -7,6 +7,7 @@ vote row is locked first (`select_for_update`) so a voter's concurrent requests 
 import secrets
 from dataclasses import dataclass, replace
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, OuterRef, PositiveIntegerField, Subquery, When
 from django.db.models.functions import Coalesce
@@ -27,6 +28,19 @@ POLL_BODY_TOO_LARGE = "요청이 너무 큽니다."
 POLL_VOTED = "{label}에 투표했습니다."
 POLL_CHANGED = "선택을 {label}(으)로 바꿨습니다."
 POLL_UNCHANGED = "이미 {label}에 투표했습니다. 다른 쪽을 누르면 선택이 바뀝니다."
+
+# Editing a poll's choices (the admin): one label per line.
+CHOICES_MIN, CHOICES_MAX = 2, 6
+CHOICE_LABEL_MAX = Choice._meta.get_field("label").max_length
+POLL_CHOICES_TOO_FEW = "선택지를 두 개 이상 적어 주세요. 한 줄에 하나씩 적습니다."
+POLL_CHOICES_TOO_MANY = "선택지는 여섯 개까지 둘 수 있습니다."
+POLL_CHOICE_EMPTY = "빈 선택지는 둘 수 없습니다."
+POLL_CHOICE_TOO_LONG = f"선택지는 {CHOICE_LABEL_MAX}자까지 쓸 수 있습니다: {{label}}"
+POLL_CHOICE_DUPLICATE = "같은 선택지를 두 번 적었습니다: {label}"
+POLL_CHOICE_HAS_VOTES = (
+    "‘{label}’에는 이미 {count}표가 있어 지우거나 이름을 바꿀 수 없습니다. "
+    "표가 없는 선택지만 지울 수 있습니다."
+)
 
 
 class VoteRefused(Exception):
@@ -174,6 +188,83 @@ def poll_votes_merge(*, anonymous_key: str, user) -> int:
     for article_id in polls.values_list("article_id", flat=True):
         article_changed(article_id)
     return len(browser_votes)
+
+
+def poll_choice_labels_check(labels: list[str]) -> None:
+    """Refuse a list of labels that is not 2–6 unique, non-empty labels of at most 40 characters."""
+    errors = []
+    if len(labels) < CHOICES_MIN:
+        errors.append(ValidationError(POLL_CHOICES_TOO_FEW, code="too_few"))
+    if len(labels) > CHOICES_MAX:
+        errors.append(ValidationError(POLL_CHOICES_TOO_MANY, code="too_many"))
+    seen = set()
+    for label in labels:
+        if not label:
+            errors.append(ValidationError(POLL_CHOICE_EMPTY, code="empty"))
+        elif len(label) > CHOICE_LABEL_MAX:
+            errors.append(ValidationError(POLL_CHOICE_TOO_LONG.format(label=label), code="long"))
+        elif label in seen:
+            errors.append(
+                ValidationError(POLL_CHOICE_DUPLICATE.format(label=label), code="duplicate")
+            )
+        seen.add(label)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def poll_choices_check(*, poll: Poll, labels: list[str]) -> None:
+    """Refuse labels that would drop (remove or rename) a choice somebody voted for.
+
+    The poll's choices stay locked until the caller's transaction ends, so a vote cannot
+    land on a choice between this check and `poll_choices_set` in the same transaction
+    (the admin validates and saves in one).
+    """
+    poll_choice_labels_check(labels)
+    if poll.pk is None:
+        return
+    dropped = {
+        c.ref: c.label
+        # In `ref` order, as the vote's own UPDATE takes them, so the two cannot deadlock.
+        for c in Choice.objects.select_for_update().filter(poll=poll).order_by("ref")
+        if c.label not in labels
+    }
+    if not dropped:
+        return
+    # Counted from the rows, not `vote_count`: the rows are what a deletion would orphan.
+    voted = (
+        Vote.objects.filter(choice__in=list(dropped))
+        .values_list("choice")
+        .annotate(n=Count("id"))
+        .order_by("choice")
+    )
+    errors = [
+        ValidationError(POLL_CHOICE_HAS_VOTES.format(label=dropped[ref], count=n), code="voted")
+        for ref, n in voted
+    ]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def poll_choices_set(*, poll: Poll, labels: list[str]) -> None:
+    """Make the poll's choices these labels, in this order.
+
+    A label already there keeps its row, and so its votes and counts; only its order
+    moves. New labels become new choices. A choice missing from the list is deleted,
+    which `poll_choices_check` allows only when nobody voted for it. Counters are not
+    touched: no vote moves.
+    """
+    poll_choices_check(poll=poll, labels=labels)
+    existing = {c.label: c for c in Choice.objects.filter(poll=poll)}
+    Choice.objects.filter(poll=poll).exclude(label__in=labels).delete()
+    for order, label in enumerate(labels, start=1):
+        choice = existing.get(label)
+        if choice is None:
+            Choice.objects.create(poll=poll, label=label, order=order)
+        elif choice.order != order:
+            Choice.objects.filter(pk=choice.pk).update(order=order)
+    article_changed(poll.article_id)
 
 
 def poll_snapshot_freeze(*, poll: Poll) -> PollSnapshot | None:
