@@ -34,6 +34,11 @@ class ChoiceInline(admin.TabularInline):
     readonly_fields = ("vote_count", "share", "switched_away_count")
     verbose_name_plural = "선택지 (득표는 읽기 전용)"
 
+    def has_delete_permission(self, request, obj=None):
+        # A choice with votes must not disappear with them (the database refuses it, too);
+        # choices are removed from the article page, which explains why when it cannot.
+        return False
+
     @admin.display(description="비율")
     def share(self, choice):
         if not choice.pk:
