@@ -1,8 +1,9 @@
 """Writes that touch several rows, and the counter repair path, for articles."""
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
+
+from aipick.counters import repair, rows_pointing_at
 
 from .cache import article_changed
 from .models import Article, Save
@@ -33,11 +34,4 @@ def article_save_toggle(*, article: Article, user, saved: bool | None = None) ->
 
 def recount() -> int:
     """Rebuild every article's save_count from the Save rows; returns how many were wrong."""
-    actual = Subquery(
-        Save.objects.filter(article=OuterRef("pk"))
-        .values("article")
-        .annotate(n=Count("id"))
-        .values("n")[:1]
-    )
-    wrong = Article.objects.annotate(actual=Coalesce(actual, 0)).exclude(save_count=F("actual"))
-    return wrong.update(save_count=Coalesce(actual, 0))
+    return repair(Article.objects.all(), "save_count", rows_pointing_at(Save, field="article"))

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 
 from aipick import ratelimit
+from aipick.counters import repair, rows_pointing_at
 from articles.cache import article_changed
 from articles.models import Article
 
@@ -264,34 +264,19 @@ def comment_report(*, comment: Comment, user, reason: str) -> CommentReport:
     return report
 
 
-def _count_of(model, *, filter_: Q | None = None, outer: str = "pk", field: str) -> Coalesce:
-    rows = model.objects.filter(**{field: OuterRef(outer)})
-    if filter_ is not None:
-        rows = rows.filter(filter_)
-    return Coalesce(Subquery(rows.values(field).annotate(n=Count("pk")).values("n")[:1]), 0)
-
-
 @transaction.atomic
 def recount() -> int:
     """Rebuild `댓글 N` and every comment's 공감/비공감/신고 from the rows; returns fixes made."""
-    fixed = 0
-    visible = _count_of(Comment, filter_=Q(status=Comment.Status.VISIBLE), field="article")
-    fixed += (
-        Article.objects.annotate(actual=visible)
-        .exclude(comment_count=F("actual"))
-        .update(comment_count=visible)
+    visible = Q(status=Comment.Status.VISIBLE)
+    fixed = repair(
+        Article.objects.all(),
+        "comment_count",
+        rows_pointing_at(Comment, field="article", where=visible),
     )
-    for name, kind in (("like_count", "like"), ("dislike_count", "dislike")):
-        actual = _count_of(CommentReaction, filter_=Q(kind=kind), field="comment")
-        fixed += (
-            Comment.objects.annotate(actual=actual)
-            .exclude(**{name: F("actual")})
-            .update(**{name: actual})
-        )
-    reports = _count_of(CommentReport, field="comment")
-    fixed += (
-        Comment.objects.annotate(actual=reports)
-        .exclude(report_count=F("actual"))
-        .update(report_count=reports)
+    for counter, kind in (("like_count", "like"), ("dislike_count", "dislike")):
+        actual = rows_pointing_at(CommentReaction, field="comment", where=Q(kind=kind))
+        fixed += repair(Comment.objects.all(), counter, actual)
+    fixed += repair(
+        Comment.objects.all(), "report_count", rows_pointing_at(CommentReport, field="comment")
     )
     return fixed

@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, OuterRef, PositiveIntegerField, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, PositiveIntegerField, Subquery, When
 from django.utils import timezone
 
+from aipick.counters import repair, rows_pointing_at
 from articles.cache import article_changed
 
 from .models import Choice, Poll, PollSnapshot, Vote
@@ -123,9 +123,17 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
     else:
         old_ref = vote.choice_id
         Vote.objects.filter(pk=vote.pk).update(choice=choice, changed_at=now)
-        # One statement for both rows: they are locked in one pass, in the same order
-        # for every transaction, so two readers switching opposite ways cannot deadlock.
-        Choice.objects.filter(ref__in=[old_ref, choice.ref]).update(
+        # Lock both choices in one fixed order first: an UPDATE's own scan order follows
+        # where the row versions lie, which moves with every update, so two readers
+        # switching opposite ways could otherwise each hold the row the other waits for.
+        # The locking subquery takes them in `ref` order within the same statement.
+        in_order = (
+            Choice.objects.select_for_update()
+            .filter(ref__in=[old_ref, choice.ref])
+            .order_by("ref")
+            .values("ref")
+        )
+        Choice.objects.filter(ref__in=Subquery(in_order)).update(
             vote_count=Case(
                 When(ref=choice.ref, then=F("vote_count") + 1),
                 default=F("vote_count") - 1,
@@ -293,11 +301,5 @@ def poll_snapshot_freeze(*, poll: Poll) -> PollSnapshot | None:
 
 def recount() -> int:
     """Rebuild every choice's vote_count from the Vote rows; returns how many were wrong."""
-    actual = Subquery(
-        Vote.objects.filter(choice=OuterRef("ref"))
-        .values("choice")
-        .annotate(n=Count("id"))
-        .values("n")[:1]
-    )
-    wrong = Choice.objects.annotate(actual=Coalesce(actual, 0)).exclude(vote_count=F("actual"))
-    return wrong.update(vote_count=Coalesce(actual, 0))
+    actual = rows_pointing_at(Vote, field="choice", outer="ref")
+    return repair(Choice.objects.all(), "vote_count", actual)
