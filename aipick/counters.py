@@ -23,3 +23,18 @@ def repair(queryset, counter: str, actual) -> int:
         .exclude(**{counter: F("actual")})
         .update(**{counter: actual})
     )
+
+
+def leave_counters_alone(instance, counters, save_kwargs: dict) -> None:
+    """Make an update through `save()` write every field but the counters.
+
+    An editor's form holds counts read when it opened; writing them back would undo the
+    votes, comments and saves that readers made meanwhile (a lost update). Only the services'
+    F() updates and `recount` move counters.
+    """
+    if not instance._state.adding and save_kwargs.get("update_fields") is None:
+        save_kwargs["update_fields"] = [
+            f.attname
+            for f in instance._meta.concrete_fields
+            if not f.primary_key and f.attname not in counters
+        ]

@@ -5,6 +5,8 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from aipick.counters import leave_counters_alone
+
 from . import images
 from .rendering import render_markdown
 
@@ -191,14 +193,7 @@ class Article(models.Model):
         new_cover = bool(self.cover) and not self.cover._committed
         if new_cover:
             images.strip_metadata(self.cover)
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # An editor's save must not write back counts read when the form opened,
-            # while readers kept commenting and saving (a lost update).
-            kwargs["update_fields"] = [
-                f.attname
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.attname not in self.COUNTERS
-            ]
+        leave_counters_alone(self, self.COUNTERS, kwargs)
         super().save(*args, **kwargs)
         if new_cover:
             self.cover_renditions = images.make_renditions(self.cover)

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from aipick.counters import leave_counters_alone
 from articles.models import Article
 
 from .rendering import render_comment
@@ -73,6 +74,7 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         # Rendered once on write, like Article.body_html: readers never run the renderer.
         self.body_html = render_comment(self.body)
+        leave_counters_alone(self, {"like_count", "dislike_count", "report_count"}, kwargs)
         super().save(*args, **kwargs)
 
     @property

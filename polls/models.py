@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from aipick.counters import leave_counters_alone
 from articles.models import Article
 
 # A choice's `ref` is poll_id * CHOICE_SLOTS + slot. A vote points at the choice by
@@ -18,17 +19,6 @@ from articles.models import Article
 # database itself refuse a vote whose choice belongs to another poll, on SQLite and
 # PostgreSQL alike (neither needs a composite foreign key, which Django cannot declare).
 CHOICE_SLOTS = 1000
-
-
-def _save_without(instance, counters: set[str], kwargs: dict) -> None:
-    """On update, write every field but the counters: an editor's save must never put back
-    a count read a moment earlier, while readers kept voting (a lost update)."""
-    if not instance._state.adding and kwargs.get("update_fields") is None:
-        kwargs["update_fields"] = [
-            f.attname
-            for f in instance._meta.concrete_fields
-            if not f.primary_key and f.attname not in counters
-        ]
 
 
 def _ref_belongs_to_poll(ref_field: str) -> Q:
@@ -97,7 +87,7 @@ class Poll(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        _save_without(self, {"blocked_count"}, kwargs)
+        leave_counters_alone(self, {"blocked_count"}, kwargs)
         super().save(*args, **kwargs)
 
     @property
@@ -151,7 +141,7 @@ class Choice(models.Model):
             self.ref = base if taken is None else taken + 1
             if self.ref >= base + CHOICE_SLOTS:
                 raise ValidationError("한 투표의 선택지가 너무 많습니다.")
-        _save_without(self, {"ref", "vote_count", "switched_away_count"}, kwargs)
+        leave_counters_alone(self, {"ref", "vote_count", "switched_away_count"}, kwargs)
         super().save(*args, **kwargs)
 
 

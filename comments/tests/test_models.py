@@ -75,3 +75,18 @@ def test_admin_shows_reports(client):
     client.force_login(make_user(is_staff=True, is_superuser=True))
     html = client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
     assert "광고·도배" in html
+
+
+@pytest.mark.django_db
+def test_a_moderators_save_never_puts_back_an_old_like_count():
+    """Likes given while a moderator had the comment open survive the moderator's save."""
+    from comments import services
+
+    comment = make_comment()
+    stale = Comment.objects.get(pk=comment.pk)  # the admin form opens: 공감 0
+    services.comment_react(comment=comment, user=make_user(), kind="like")
+    stale.status = Comment.Status.HIDDEN
+    stale.save()
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HIDDEN
+    assert comment.like_count == 1
