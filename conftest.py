@@ -99,7 +99,8 @@ def chromium():
 
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
-    # Playwright's sync API refuses to start inside a running event loop; pytest has none.
+    # Playwright runs its own event loop in this thread; the ORM must still work here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -114,3 +115,14 @@ def browser_page(chromium):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo_article(transactional_db):
+    """The demo's Meta article, loaded as `load_demo` does, for tests through a live server."""
+    from django.core.management import call_command
+
+    from articles.models import Article
+
+    call_command("load_demo", verbosity=0)
+    return Article.objects.get(title__startswith="메타 AI 위기?")

@@ -1,20 +1,6 @@
-import os
-
 import pytest
-from django.core.management import call_command
-
-from articles.models import Article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Playwright runs its own event loop in this thread; Django must still let the ORM work here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def demo_article(transactional_db):
-    call_command("load_demo", verbosity=0)
-    return Article.objects.get(title__startswith="메타 AI 위기?")
 
 
 def test_article_page_in_chromium_shows_title_and_meta_line(

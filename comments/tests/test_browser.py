@@ -1,5 +1,3 @@
-import os
-
 import pytest
 
 from accounts.tests.factories import PASSWORD, make_user
@@ -8,8 +6,6 @@ from .factories import make_article, make_poll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Playwright runs its own event loop in this thread; Django must still let the ORM work here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 XSS = [
     "<script>alert('xss1')</script>",

@@ -1,28 +1,14 @@
-import os
-
 import pytest
-from django.core.management import call_command
-
-from articles.models import Article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Playwright runs its own event loop in this thread; Django must still let the ORM work here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def meta_article(transactional_db):
-    call_command("load_demo", verbosity=0)
-    return Article.objects.get(title__startswith="메타 AI 위기?")
-
 
 def test_voting_in_chromium_swaps_results_in_place_and_persists(
-    live_server, chromium, meta_article
+    live_server, chromium, demo_article
 ):
     """Click 찬성: 총 투표수 1 and a 100.0% bar without a reload; after reload it stays; a
     second browser votes 반대 and sees 50.0% / 50.0%."""
-    url = live_server.url + meta_article.get_absolute_url()
+    url = live_server.url + demo_article.get_absolute_url()
     first = chromium.new_context(locale="ko-KR", timezone_id="Asia/Seoul")
     page = first.new_page()
     page.goto(url)
@@ -47,9 +33,9 @@ def test_voting_in_chromium_swaps_results_in_place_and_persists(
     second.close()
 
 
-def test_keyboard_alone_can_vote(live_server, browser_page, meta_article):
+def test_keyboard_alone_can_vote(live_server, browser_page, demo_article):
     """A keyboard user reaches the 찬성 button with Tab and votes with Enter."""
-    browser_page.goto(live_server.url + meta_article.get_absolute_url())
+    browser_page.goto(live_server.url + demo_article.get_absolute_url())
     button = browser_page.get_by_role("button", name="찬성")
     button.focus()
     browser_page.keyboard.press("Enter")
@@ -59,11 +45,11 @@ def test_keyboard_alone_can_vote(live_server, browser_page, meta_article):
     assert "찬성에 투표했습니다." in status.inner_text()
 
 
-def test_results_have_no_axe_violations(live_server, browser_page, meta_article):
+def test_results_have_no_axe_violations(live_server, browser_page, demo_article):
     """After voting, the results, trend chart and integrity lines pass axe-core (contrast included)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    browser_page.goto(live_server.url + meta_article.get_absolute_url())
+    browser_page.goto(live_server.url + demo_article.get_absolute_url())
     browser_page.get_by_role("button", name="반대").click()
     browser_page.locator(".poll__results").wait_for()
     browser_page.locator(".poll-trend__table summary").click()
