@@ -2,8 +2,9 @@
 
 Each app-server process keeps rendered pages in local memory (the "local" cache); the
 shared cache (Redis in production) holds only a small version token per article plus
-one for the whole site. A request reads both tokens in one round trip, so a write on
-any server is seen by every server on its next request:
+one for the whole site. Every process mirrors those tokens in memory and Redis pushes it
+each change (aipick.mirror), so reading them costs no round trip, and a write on any
+server is still seen by every server on its next request:
 
 - `article_changed(article_id)`: call it inside the write service of anything the
   article page shows (vote, comment, like, save); the token moves after the commit.
@@ -36,8 +37,11 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csp import get_nonce
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-VERSION_KEY = "articles:version:{}"
-SITE_VERSION_KEY = "articles:version:site"
+from aipick.mirror import mirror
+
+VERSION_PREFIX = "articles:version:"
+VERSION_KEY = VERSION_PREFIX + "{}"
+SITE_VERSION_KEY = VERSION_PREFIX + "site"
 PAGE_KEY = "articles:page:{article_id}:{version}:{scheme}:{host}:{reader}"
 
 # Unguessable per process, so no user input can ever contain it. The CSRF token needs no
@@ -53,15 +57,16 @@ def _new_token() -> str:
 
 def article_version(article_id: int) -> str | None:
     """The article's and the site's version tokens as one string; None when unknown (skip caching)."""
-    shared = caches["default"]
+    versions = mirror("default", VERSION_PREFIX)
     keys = [VERSION_KEY.format(article_id), SITE_VERSION_KEY]
-    found = shared.get_many(keys)
+    found = versions.get_many(keys)
     if len(found) < len(keys):
+        shared = caches["default"]
         for key in keys:
             if key not in found:
                 # add(): two servers starting a token at once agree on the first one.
                 shared.add(key, _new_token(), None)
-        found = shared.get_many(keys)
+        found = versions.get_many(keys)
         if len(found) < len(keys):
             return None  # the shared cache is down: never trust a local page then
     return f"{found[keys[0]]}.{found[keys[1]]}"
