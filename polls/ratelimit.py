@@ -27,8 +27,8 @@ def ip_hash(ip: str) -> str:
     return salted_hmac("polls.ratelimit.ip", ip, algorithm="sha256").hexdigest()[:32]
 
 
-def allow_vote_attempt(request, poll_id: int) -> bool:
-    """Count this attempt; False once this address passed the poll's limit in the window."""
+def allow_vote_attempt(request, article_id: int) -> bool:
+    """Count this attempt; False once this address passed the limit of the article's poll."""
     limit, period = parse_rate(settings.POLL_RATE_LIMIT)
-    key = f"polls:vote:{poll_id}:{ip_hash(ratelimit.client_ip(request))}"
+    key = f"polls:vote:{article_id}:{ip_hash(ratelimit.client_ip(request))}"
     return ratelimit.hit(key, limit=limit, window=period)

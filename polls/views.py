@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .models import Choice, Poll
@@ -17,6 +18,7 @@ from .services import (
     POLL_VOTED,
     VoteRefused,
     poll_attempt_blocked,
+    poll_vote_first,
     poll_vote_submit,
 )
 from .voters import remember_browser, voter_for
@@ -51,41 +53,57 @@ def vote(request, article_id):
             POLL_BODY_TOO_LARGE, status=413, content_type="text/plain; charset=utf-8"
         )
 
-    choice = _find_choice(article_id, request.POST.get("choice", ""))
-    if choice is None:
-        poll = get_object_or_404(Poll.objects.select_related("article"), article_id=article_id)
-        return _refuse(request, poll, VoteRefused(POLL_CHOICE_INVALID, status=400))
-    poll = choice.poll
-    if not poll.article.is_public:
-        raise Http404
-
+    raw_choice = request.POST.get("choice", "")
     voter, new_token = voter_for(request)
-    if not voter.is_member:
-        if not poll.allow_anonymous:
-            return _refuse(request, poll, VoteRefused(POLL_SIGN_IN_REQUIRED, status=403))
-        if not allow_vote_attempt(request, poll.pk):
+    # Counted before anything is looked up, so that the usual vote needs no lookup at all;
+    # an article has one poll, so this is the limit per poll per address.
+    if not voter.is_member and not allow_vote_attempt(request, article_id):
+        poll = get_object_or_404(Poll.objects.select_related("article"), article_id=article_id)
+        if poll.article.is_public:
             poll_attempt_blocked(poll=poll)
-            return _refuse(request, poll, VoteRefused(POLL_RATE_LIMITED, status=429))
+        return _refuse(request, poll, VoteRefused(POLL_RATE_LIMITED, status=429))
 
-    try:
-        cast = poll_vote_submit(poll=poll, choice=choice, voter=voter)
-    except VoteRefused as refused:
-        return _refuse(request, poll, refused)
+    label = None
+    if voter.fresh and _is_id(raw_choice):
+        # A browser without a voter cookie cannot have voted: the usual case takes one statement.
+        label = poll_vote_first(article_id=article_id, choice_id=int(raw_choice), voter=voter)
+    if label is not None:
+        outcome, poll = "added", None
+    else:
+        choice = _find_choice(article_id, raw_choice)
+        if choice is None:
+            poll = get_object_or_404(Poll.objects.select_related("article"), article_id=article_id)
+            return _refuse(request, poll, VoteRefused(POLL_CHOICE_INVALID, status=400))
+        poll = choice.poll
+        if not poll.article.is_public:
+            raise Http404
+        if not voter.is_member and not poll.allow_anonymous:
+            return _refuse(request, poll, VoteRefused(POLL_SIGN_IN_REQUIRED, status=403))
+        try:
+            cast = poll_vote_submit(poll=poll, choice=choice, voter=voter)
+        except VoteRefused as refused:
+            return _refuse(request, poll, refused)
+        outcome, label = cast.outcome, choice.label
 
     if request.htmx:
-        announce = OUTCOME_MESSAGES[cast.outcome].format(label=choice.label)
+        if poll is None:
+            poll = Poll.objects.select_related("article").get(article_id=article_id)
+        announce = OUTCOME_MESSAGES[outcome].format(label=label)
         response = _render_box(request, poll, announce=announce, voter_key=voter.key)
     else:
-        # A URL, not a view name: HttpResponseRedirect skips redirect()'s failed reverse().
-        response = HttpResponseRedirect(f"{poll.article.get_absolute_url()}#poll")
+        response = HttpResponseRedirect(f"{reverse('articles:detail', args=[article_id])}#poll")
     if new_token:
         remember_browser(response, new_token)
     return response
 
 
+def _is_id(raw: str) -> bool:
+    return raw.isdecimal() and len(raw) <= 18
+
+
 def _find_choice(article_id: int, raw: str) -> Choice | None:
     """The choice, its poll and article in one query; None for anything not of this poll."""
-    if not raw.isdecimal() or len(raw) > 18:
+    if not _is_id(raw):
         return None
     try:
         # get(), not first(): the primary key finds at most one row, so no ORDER BY. Only the

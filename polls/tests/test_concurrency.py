@@ -20,7 +20,7 @@ from django.db import connection
 
 from aipick.testing import run_at_once
 from polls.models import Vote
-from polls.services import poll_vote_submit
+from polls.services import Voter, poll_vote_first, poll_vote_submit
 
 from .factories import assert_counters_match_rows, browser, choices, make_poll
 
@@ -59,6 +59,32 @@ def test_100_voters_at_once_then_100_switches_on_postgresql():
     assert Vote.objects.filter(poll=poll).count() == 100
     assert (pro.vote_count, con.vote_count) == (50, 50)
     assert (pro.switched_away_count, con.switched_away_count) == (50, 50)
+    assert_counters_match_rows(poll)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_100_new_readers_at_once_through_the_one_statement_first_vote():
+    """100 readers without a voter cookie vote in the same instant: 100 rows, counts equal to them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: the one-statement first vote is PostgreSQL's")
+    poll = make_poll()
+    pro, con = choices(poll)
+    connection.close()
+    labels = []
+
+    def vote(i):
+        voter = Voter.browser(f"new-{i}", fresh=True)
+        labels.append(
+            poll_vote_first(article_id=poll.article_id, choice_id=(pro, con)[i % 2].pk, voter=voter)
+        )
+
+    errors = run_at_once(range(100), vote)
+    assert not errors, errors[:3]
+    assert sorted(labels) == ["반대"] * 50 + ["찬성"] * 50
+    pro.refresh_from_db()
+    con.refresh_from_db()
+    assert (pro.vote_count, con.vote_count) == (50, 50)
     assert_counters_match_rows(poll)
 
 

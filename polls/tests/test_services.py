@@ -22,6 +22,7 @@ from polls.services import (
     VoteRefused,
     poll_snapshot_freeze,
     poll_vote_cast,
+    poll_vote_first,
     poll_vote_submit,
     poll_votes_merge,
     recount,
@@ -307,3 +308,68 @@ def test_demo_poll_is_created_once_with_no_votes():
     assert poll.opens_at == article.published_at
     assert [c.label for c in poll.choices.all()] == ["찬성", "반대"]
     assert counts(poll) == [0, 0] and not Vote.objects.exists()
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the one-statement first vote is PostgreSQL's (data-modifying WITH clauses)",
+)
+
+
+def first_vote(poll, choice, voter=None):
+    return poll_vote_first(
+        article_id=poll.article_id, choice_id=choice.pk, voter=voter or browser()
+    )
+
+
+@needs_postgresql
+def test_one_statement_first_vote_adds_one_like_the_service():
+    """A new reader's vote lands in one statement: one row, 찬성 +1, its label back."""
+    poll = make_poll()
+    pro, _ = choices(poll)
+    with CaptureQueriesContext(connection) as queries:
+        assert first_vote(poll, pro) == "찬성"
+    assert len(queries) == 1
+    assert counts(poll) == [1, 0]
+    assert_counters_match_rows(poll)
+
+
+@needs_postgresql
+@pytest.mark.parametrize(
+    "case",
+    ["closed", "not open", "draft", "members only", "other article", "no such choice", "voted"],
+)
+def test_one_statement_first_vote_leaves_every_refusal_to_the_service(case):
+    """Whatever the service would refuse or treat as a repeat, the one statement writes nothing."""
+    poll = make_poll()
+    pro, _ = choices(poll)
+    choice_id, article_id, voter = pro.pk, poll.article_id, browser()
+    if case == "closed":
+        Poll.objects.filter(pk=poll.pk).update(
+            opens_at=timezone.now() - timedelta(days=1),
+            closes_at=timezone.now() - timedelta(minutes=1),
+        )
+    elif case == "not open":
+        Poll.objects.filter(pk=poll.pk).update(opens_at=timezone.now() + timedelta(hours=1))
+    elif case == "draft":
+        Article.objects.filter(pk=poll.article_id).update(status=Article.Status.DRAFT)
+    elif case == "members only":
+        Poll.objects.filter(pk=poll.pk).update(allow_anonymous=False)
+    elif case == "other article":
+        article_id = make_poll().article_id
+    elif case == "no such choice":
+        choice_id = pro.pk + 1000
+    elif case == "voted":
+        poll_vote_cast(poll=poll, choice=pro, voter=voter)
+    before = counts(poll), Vote.objects.count()
+    assert poll_vote_first(article_id=article_id, choice_id=choice_id, voter=voter) is None
+    assert (counts(poll), Vote.objects.count()) == before
+
+
+@needs_postgresql
+def test_one_statement_first_vote_lets_members_vote_on_members_only_polls():
+    """비회원 투표 off keeps browsers out of the one statement, not members."""
+    poll = make_poll(allow_anonymous=False)
+    pro, _ = choices(poll)
+    assert first_vote(poll, pro, member()) == "찬성"
+    assert counts(poll) == [1, 0]
