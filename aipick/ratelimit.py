@@ -8,13 +8,18 @@ one server holds on all of them. When the store is down, `hit()` raises
 
     if not ratelimit.hit(f"polls:vote:{poll.pk}:{ip_hash}", limit=30, window=60):
         return HttpResponse(POLL_RATE_LIMITED, status=429)
+
+`attempt()` decides several limits and a "not twice within a window" rule together, in
+one round trip (comments: a burst limit, a daily limit and the same text twice).
 """
+
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
-from .cache import CACHE_ERRORS
+from .cache import CACHE_ERRORS, log_cache_error
 
 CACHE_ALIAS = "ratelimit"
 
@@ -50,6 +55,48 @@ def hit(key: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
+def attempt(
+    limits: Sequence[tuple[str, int, int]], *, once: tuple[str, int] | None = None
+) -> str | None:
+    """One attempt against several limits and a once-only key, decided together.
+
+    `limits` holds (key, limit, window) and `once` is (key, window): the same thing may be
+    done only once in that window. Returns None when the attempt is allowed (and counted);
+    otherwise the key that refused it, checked in this order:
+
+    - `once`'s key, while it is set: nothing is counted;
+    - the first of `limits` that is already reached: the ones before it were counted, the
+      ones after it were not, as a series of hit() calls would do.
+
+    `once`'s key is set only for an allowed attempt, so a refused one leaves none behind;
+    `release()` takes it back if the work it guarded fails afterwards. In Redis the whole
+    decision is one round trip and atomic, so two concurrent attempts at the same `once`
+    key cannot both pass. Fails closed like hit().
+    """
+    if once and once[1] <= 0:
+        once = None  # a window of 0 switches the rule off
+    if not limits and not once:
+        return None
+    cache = caches[CACHE_ALIAS]
+    try:
+        if isinstance(cache, RedisCache):
+            return _attempt_redis(cache, limits, once)
+        return _attempt_generic(cache, limits, once)
+    except CACHE_ERRORS as exc:
+        raise RateLimitUnavailable(RATE_LIMIT_UNAVAILABLE) from exc
+
+
+def release(key: str) -> None:
+    """Best effort: forget a `once` key whose work failed after attempt() allowed it.
+
+    The key expires on its own anyway, so an unreachable store is only logged.
+    """
+    try:
+        caches[CACHE_ALIAS].delete(key)
+    except CACHE_ERRORS as exc:
+        log_cache_error("release", exc)
+
+
 def count(key: str) -> int:
     """Attempts counted so far in the current window (0 when none), for tests and admin pages."""
     try:
@@ -80,3 +127,52 @@ def _incr_generic(cache, key: str, window: int) -> int:
     except ValueError:
         cache.add(key, 1, window)
         return 1
+
+
+# KEYS: the limits' keys, then the once key when ARGV[1] (its window) is above 0.
+# ARGV: the once window, then each limit's (limit, window).
+_ATTEMPT_SCRIPT = """
+local limits = #KEYS
+local once = tonumber(ARGV[1])
+if once > 0 then
+    if redis.call('EXISTS', KEYS[limits]) == 1 then return limits end
+    limits = limits - 1
+end
+for i = 1, limits do
+    local count = redis.call('INCR', KEYS[i])
+    redis.call('EXPIRE', KEYS[i], ARGV[2 * i + 1], 'NX')
+    if count > tonumber(ARGV[2 * i]) then return i end
+end
+if once > 0 then redis.call('SET', KEYS[#KEYS], 1, 'EX', once) end
+return 0
+"""
+_attempt_script = None
+
+
+def _attempt_redis(cache: RedisCache, limits, once) -> str | None:
+    # A script rather than a MULTI pipeline: the later steps depend on the earlier answers
+    # (a repeat counts nothing, a refusal sets no once key), still in one round trip.
+    global _attempt_script
+    keys = [key for key, _, _ in limits] + ([once[0]] if once else [])
+    full_keys = [cache.make_and_validate_key(key) for key in keys]
+    args = [once[1] if once else 0]
+    for _, limit, window in limits:
+        args += [limit, window]
+    client = cache._cache.get_client(full_keys[0], write=True)
+    if _attempt_script is None:
+        _attempt_script = client.register_script(_ATTEMPT_SCRIPT)
+    refused = int(_attempt_script(keys=full_keys, args=args, client=client))
+    return keys[refused - 1] if refused else None
+
+
+def _attempt_generic(cache, limits, once) -> str | None:
+    # add() claims the once key atomically within this store; it is given back if a limit
+    # then refuses.
+    if once and not cache.add(once[0], 1, once[1]):
+        return once[0]
+    for key, limit, window in limits:
+        if _incr_generic(cache, key, window) > limit:
+            if once:
+                cache.delete(once[0])
+            return key
+    return None

@@ -4,10 +4,10 @@ The rules (length, edit window, rate limits, thread state) live here, not in the
 so a crafted request meets the same checks as the form.
 """
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -20,7 +20,7 @@ from articles.models import Article
 
 from .models import Comment, CommentReaction, CommentReport, CommentRevision
 from .rendering import normalize
-from .sides import side_for_user
+from .sides import side_at_post
 
 COMMENT_EMPTY = "댓글 내용을 입력해 주세요."
 COMMENT_TOO_LONG = "댓글은 {limit:,}자까지 쓸 수 있습니다. (지금 {length:,}자)"
@@ -62,15 +62,36 @@ def clean_body(body: str) -> str:
     return text
 
 
-def _check_rate(user) -> None:
-    # Counted only once everything else passed, so a refused comment costs no allowance.
+def same_text_key(author, text: str) -> str:
+    """The rate-limit key marking that this member posted this (normalised) text."""
+    return f"comments:same:{author.pk}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
+def _claim_allowance(author, text: str) -> str:
+    """Refuse a repeat or a member over a limit; otherwise count the comment.
+
+    Burst, daily and same-text rules are decided together in one round trip to the
+    rate-limit store: a repeat counts nothing, and a comment refused by a limit leaves no
+    same-text mark behind. Returns the same-text key, for the caller to release if the
+    comment is not saved after all.
+    """
+    limits = []
     seconds = settings.COMMENT_RATE_SECONDS
-    if seconds and not ratelimit.hit(f"comments:burst:{user.pk}", limit=1, window=seconds):
-        raise CommentError(COMMENT_TOO_FAST.format(seconds=seconds))
+    if seconds:
+        limits.append((f"comments:burst:{author.pk}", 1, seconds))
     daily = settings.COMMENT_DAILY_LIMIT
-    today = timezone.localdate().isoformat()
-    if daily and not ratelimit.hit(f"comments:day:{user.pk}:{today}", limit=daily, window=86400):
-        raise CommentError(COMMENT_DAILY_LIMIT.format(limit=daily))
+    if daily:
+        today = timezone.localdate().isoformat()
+        limits.append((f"comments:day:{author.pk}:{today}", daily, 86400))
+    same_text = same_text_key(author, text)
+    refused = ratelimit.attempt(limits, once=(same_text, settings.COMMENT_DUPLICATE_WINDOW))
+    if refused is None:
+        return same_text
+    if refused == same_text:
+        raise CommentError(COMMENT_DUPLICATE)
+    if seconds and refused == limits[0][0]:
+        raise CommentError(COMMENT_TOO_FAST.format(seconds=seconds))
+    raise CommentError(COMMENT_DAILY_LIMIT.format(limit=daily))
 
 
 @transaction.atomic
@@ -79,16 +100,16 @@ def comment_create(
 ) -> Comment:
     """Post a comment or a reply; `댓글 N` moves in the same transaction.
 
-    The member's own row is locked first, so one member's comments are decided one at a
-    time (the duplicate check and the limits are per member) while different members
-    never wait for each other. The article row is locked only by the closing counter
-    UPDATE, which moves `댓글 N` only while the article is public: a concurrent unpublish
-    either lands first and the comment is refused, or lands after the commit.
+    The same-text and rate rules are per member and decided atomically in the rate-limit
+    store (Redis in production) once every other check passed: a refused comment costs no
+    allowance, and of two identical comments sent at once exactly one is saved. The article
+    row is locked only by the closing counter UPDATE, which moves `댓글 N` only while the
+    article is public: a concurrent unpublish either lands first and the comment is
+    refused, or lands after the commit.
     """
     text = clean_body(body)
     if not article.is_public:
         raise CommentError(COMMENT_ARTICLE_CLOSED)
-    get_user_model().objects.select_for_update(no_key=True).filter(pk=author.pk).exists()
     if parent is not None:
         parent = Comment.objects.select_for_update().get(pk=parent.pk)
         if parent.article_id != article.pk:
@@ -97,29 +118,32 @@ def comment_create(
             raise CommentError(COMMENT_REPLY_DEPTH)
         if parent.status != Comment.Status.VISIBLE:
             raise CommentError(COMMENT_THREAD_CLOSED)
-    since = timezone.now() - timedelta(seconds=settings.COMMENT_DUPLICATE_WINDOW)
-    if Comment.objects.filter(author=author, body=text, created_at__gte=since).exists():
-        raise CommentError(COMMENT_DUPLICATE)
-    _check_rate(author)
-    comment = Comment(
-        article=article,
-        author=author,
-        parent=parent,
-        body=text,
-        side_at_post=side_for_user(article=article, user=author),
-    )
-    # Foreign keys and the check constraint are the database's to enforce; validating
-    # them here would only repeat the lookups (one query each) the insert makes anyway.
-    comment.full_clean(
-        exclude=["body_html", "article", "author", "parent"], validate_constraints=False
-    )
-    comment.save()
-    if (
-        not Article.objects.published()
-        .filter(pk=article.pk)
-        .update(comment_count=F("comment_count") + 1)
-    ):
-        raise CommentError(COMMENT_ARTICLE_CLOSED)  # unpublished meanwhile: the insert rolls back
+    same_text = _claim_allowance(author, text)
+    try:
+        comment = Comment(
+            article=article,
+            author=author,
+            parent=parent,
+            body=text,
+            # Read by the INSERT itself: the side held at that moment, with no query of its own.
+            side_at_post=side_at_post(article=article, user=author),
+        )
+        # Foreign keys and the check constraint are the database's to enforce; validating
+        # them here would only repeat the lookups (one query each) the insert makes anyway.
+        comment.full_clean(
+            exclude=["body_html", "article", "author", "parent", "side_at_post"],
+            validate_constraints=False,
+        )
+        comment.save()
+        if (
+            not Article.objects.published()
+            .filter(pk=article.pk)
+            .update(comment_count=F("comment_count") + 1)
+        ):
+            raise CommentError(COMMENT_ARTICLE_CLOSED)  # unpublished meanwhile: rolled back
+    except BaseException:
+        ratelimit.release(same_text)  # not saved, so sending the same text again is no repeat
+        raise
     article_changed(article.pk)
     return comment
 

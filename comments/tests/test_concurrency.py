@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 from django.db import connection
 
@@ -10,6 +12,7 @@ from comments.models import Comment, CommentReaction
 from .factories import make_article, make_user
 
 MEMBERS = 50
+SUBMITS = 8
 
 
 @pytest.mark.postgres
@@ -40,3 +43,51 @@ def test_fifty_members_at_once_keep_every_counter_true():
     assert article.save_count == Save.objects.filter(article=article).count() == MEMBERS
     assert target.like_count == CommentReaction.objects.filter(comment=target).count() == MEMBERS
     assert services.recount() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_double_submit_at_once_saves_one_comment(settings):
+    """The same text sent eight times at the same moment is saved once; the rest are repeats."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so it cannot show a race")
+    settings.COMMENT_RATE_SECONDS = 0
+    settings.COMMENT_DAILY_LIMIT = 0
+    article, member = make_article(), make_user()
+    refusals = []
+    connected = threading.Barrier(SUBMITS, timeout=120)
+
+    def post(_):
+        connected.wait()  # each thread has its connection: the posts really start together
+        try:
+            services.comment_create(article=article, author=member, body="한 번만 저장될 댓글")
+        except services.CommentError as error:
+            refusals.append(error.message)
+
+    assert run_at_once(range(SUBMITS), post) == []
+    assert Comment.objects.filter(author=member).count() == 1
+    assert refusals == [services.COMMENT_DUPLICATE] * (SUBMITS - 1)
+    article.refresh_from_db()
+    assert article.comment_count == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_different_texts_at_once_keep_the_burst_limit():
+    """Different comments at the same moment: one is saved, the others are told to wait."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so it cannot show a race")
+    article, member = make_article(), make_user()
+    refusals = []
+    connected = threading.Barrier(SUBMITS, timeout=120)
+
+    def post(n):
+        connected.wait()
+        try:
+            services.comment_create(article=article, author=member, body=f"{n}번째 의견")
+        except services.CommentError as error:
+            refusals.append(error.message)
+
+    assert run_at_once(range(SUBMITS), post) == []
+    assert Comment.objects.filter(author=member).count() == 1
+    assert refusals == [services.COMMENT_TOO_FAST.format(seconds=15)] * (SUBMITS - 1)

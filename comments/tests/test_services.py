@@ -1,15 +1,25 @@
 import unicodedata
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.apps import apps
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from aipick import ratelimit
 from articles.models import Article
 from comments import services
 from comments.models import Comment, CommentReaction, CommentReport, CommentRevision
 
-from .factories import make_article, make_comment, make_user, react
+from .factories import make_article, make_comment, make_poll, make_user, react, vote
+
+# Nothing listens here: what a stopped Redis answers.
+DEAD_RATELIMIT = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": "redis://127.0.0.1:6390/14",
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -61,14 +71,42 @@ def test_article_unpublished_meanwhile_refused():
     assert count_of(article) == 0
 
 
-def test_posting_a_comment_stays_within_seven_queries(no_rate_limit, django_assert_num_queries):
-    """Lock the member, check for a repeat, find their side, insert, count — nothing more.
+def test_posting_a_comment_stays_within_two_queries(no_rate_limit, django_assert_num_queries):
+    """Insert (the member's side read inside it) and count: nothing more hits the database.
 
     (Inside the test's transaction the service's atomic block adds SAVEPOINT/RELEASE.)"""
     article, user = make_article(), make_user()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         services.comment_create(article=article, author=user, body="짧고 빠른 댓글")
     assert count_of(article) == 1
+
+
+def test_side_at_post_is_stored_with_the_comment():
+    """The badge a comment shows is the side its author held when posting it."""
+    article = make_article()
+    poll = make_poll(article)
+    pro, undecided = make_user(), make_user()
+    vote(poll, pro, "찬성")
+    comment = services.comment_create(article=article, author=pro, body="찬성합니다")
+    assert comment.side_at_post == "찬성"
+    comment.refresh_from_db()
+    assert comment.side_at_post == "찬성"
+    other = services.comment_create(article=article, author=undecided, body="아직 모르겠어요")
+    other.refresh_from_db()
+    assert other.side_at_post == ""
+    vote(poll, pro, "반대")
+    comment.refresh_from_db()
+    assert comment.side_at_post == "찬성"  # kept as it was, so the page can say 입장 변경
+
+
+def test_side_at_post_without_polls():
+    """Without the polls app every side is unknown and posting still works."""
+    article, user = make_article(), make_user()
+    installed = apps.is_installed
+    with mock.patch.object(apps, "is_installed", lambda name: name != "polls" and installed(name)):
+        comment = services.comment_create(article=article, author=user, body="투표 없는 기사")
+    comment.refresh_from_db()
+    assert comment.side_at_post == ""
 
 
 def test_draft_article_refused():
@@ -126,16 +164,83 @@ def test_same_text_twice_within_a_minute(no_rate_limit):
     article, user = make_article(), make_user()
     services.comment_create(article=article, author=user, body="같은 말")
     with pytest.raises(services.CommentError) as error:
-        services.comment_create(article=article, author=user, body=" 같은 말 ")
+        services.comment_create(article=make_article(), author=user, body=" 같은 말 ")
     assert error.value.message == services.COMMENT_DUPLICATE
+    assert Comment.objects.count() == 1
+    # Another member may say the same thing.
+    services.comment_create(article=article, author=make_user(), body="같은 말")
 
 
-def test_refused_comment_costs_no_allowance():
-    """A refused (empty) comment does not start the 15-second wait."""
+def test_same_text_allowed_again_after_a_minute(no_rate_limit):
+    """After the minute has passed the same text may be posted again."""
     article, user = make_article(), make_user()
+    services.comment_create(article=article, author=user, body="한 번 더")
+    caches[ratelimit.CACHE_ALIAS].delete(
+        services.same_text_key(user, "한 번 더")
+    )  # the minute is over
+    services.comment_create(article=article, author=user, body="한 번 더")
+    assert Comment.objects.count() == 2
+
+
+def test_repeat_is_refused_as_a_repeat_and_costs_no_allowance(settings):
+    """A double click says "same text", not "too fast", and does not use up the day's comments."""
+    settings.COMMENT_DAILY_LIMIT = 5
+    article, user = make_article(), make_user()
+    services.comment_create(article=article, author=user, body="두 번 눌렀어요")
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=article, author=user, body="두 번 눌렀어요")
+    assert error.value.message == services.COMMENT_DUPLICATE
+    assert ratelimit.count(f"comments:burst:{user.pk}") == 1
+    today = timezone.localdate().isoformat()
+    assert ratelimit.count(f"comments:day:{user.pk}:{today}") == 1
+
+
+def test_comment_refused_by_a_limit_leaves_no_repeat_mark(settings):
+    """A comment refused as too fast may be sent again, unchanged, once the wait is over."""
+    article, user = make_article(), make_user()
+    services.comment_create(article=article, author=user, body="첫 번째")
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=article, author=user, body="두 번째")
+    assert error.value.message == services.COMMENT_TOO_FAST.format(seconds=15)
+    caches[ratelimit.CACHE_ALIAS].delete(f"comments:burst:{user.pk}")  # 15 seconds later
+    services.comment_create(article=article, author=user, body="두 번째")
+    assert Comment.objects.count() == 2
+
+
+def test_comment_not_saved_leaves_no_repeat_mark(no_rate_limit):
+    """A comment the database refused (article taken down meanwhile) is no repeat later."""
+    article, user = make_article(), make_user()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
     with pytest.raises(services.CommentError):
-        services.comment_create(article=article, author=user, body=" ")
-    services.comment_create(article=article, author=user, body="이제 진짜 댓글")
+        services.comment_create(article=article, author=user, body="다시 올릴 댓글")
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
+    services.comment_create(article=article, author=user, body="다시 올릴 댓글")
+    assert count_of(article) == 1
+
+
+def test_daily_limit_refusal_keeps_the_text_free(settings):
+    """Over the day's limit nothing is saved, and the same text is no repeat tomorrow."""
+    settings.COMMENT_RATE_SECONDS = 0
+    settings.COMMENT_DAILY_LIMIT = 1
+    article, user = make_article(), make_user()
+    services.comment_create(article=article, author=user, body="오늘의 댓글")
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=article, author=user, body="내일 올릴 댓글")
+    assert error.value.message == services.COMMENT_DAILY_LIMIT.format(limit=1)
+    today = timezone.localdate().isoformat()
+    caches[ratelimit.CACHE_ALIAS].delete(f"comments:day:{user.pk}:{today}")  # a new day
+    services.comment_create(article=article, author=user, body="내일 올릴 댓글")
+    assert Comment.objects.count() == 2
+
+
+def test_rate_limit_store_down_refuses_the_comment(settings, no_rate_limit):
+    """With Redis unreachable a comment is refused (the 503), even with the limits lifted."""
+    settings.CACHES = {**settings.CACHES, "ratelimit": DEAD_RATELIMIT}
+    article, user = make_article(), make_user()
+    with pytest.raises(ratelimit.RateLimitUnavailable):
+        services.comment_create(article=article, author=user, body="레디스가 멈춘 동안")
+    assert not Comment.objects.exists()
+    assert count_of(article) == 0
 
 
 def test_edit_keeps_earlier_version():

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from aipick.ratelimit import RATE_LIMIT_UNAVAILABLE
 from comments import services
 from comments.models import Comment, CommentReaction
 
@@ -9,6 +10,12 @@ from .factories import make_article, make_comment, make_user
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
+
+# Nothing listens here: what a stopped Redis answers.
+DEAD_RATELIMIT = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": "redis://127.0.0.1:6390/14",
+}
 
 
 def post_url(article):
@@ -105,6 +112,28 @@ def test_reply_with_htmx_renders_the_thread(client):
     )
     html = response.content.decode()
     assert f'id="comment-{parent.pk}"' in html and "htmx 답글" in html
+
+
+def test_rate_limit_store_down_answers_the_korean_503(client, settings):
+    """With Redis unreachable a member's comment gets the Korean 503 page; nothing is saved."""
+    settings.CACHES = {**settings.CACHES, "ratelimit": DEAD_RATELIMIT}
+    article = make_article()
+    client.force_login(make_user())
+    response = client.post(post_url(article), {"body": "레디스가 멈춘 동안 쓴 댓글"})
+    assert response.status_code == 503
+    assert RATE_LIMIT_UNAVAILABLE in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_same_text_twice_without_js_shows_the_message(client, no_rate_limit):
+    """A double submit lands the second time under the form with the "same text" message."""
+    article = make_article()
+    client.force_login(make_user())
+    client.post(post_url(article), {"body": "두 번 보낸 댓글"})
+    response = client.post(post_url(article), {"body": "두 번 보낸 댓글"})
+    assert response.url.endswith("#comment-form")
+    assert services.COMMENT_DUPLICATE in client.get(article.get_absolute_url()).content.decode()
+    assert Comment.objects.count() == 1
 
 
 def test_comment_on_draft_is_404(client):
