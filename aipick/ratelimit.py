@@ -13,6 +13,7 @@ one server holds on all of them. When the store is down, `hit()` raises
 one round trip (comments: a burst limit, a daily limit and the same text twice).
 """
 
+import contextlib
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -69,7 +70,7 @@ def attempt(
       ones after it were not, as a series of hit() calls would do.
 
     `once`'s key is set only for an allowed attempt, so a refused one leaves none behind;
-    `release()` takes it back if the work it guarded fails afterwards. In Redis the whole
+    `undo()` takes the attempt back if the work it guarded does not happen. In Redis the whole
     decision is one round trip and atomic, so two concurrent attempts at the same `once`
     key cannot both pass. Fails closed like hit().
     """
@@ -86,15 +87,25 @@ def attempt(
         raise RateLimitUnavailable(RATE_LIMIT_UNAVAILABLE) from exc
 
 
-def release(key: str) -> None:
-    """Best effort: forget a `once` key whose work failed after attempt() allowed it.
+def undo(limits: Sequence[tuple[str, int, int]], *, once: tuple[str, int] | None = None) -> None:
+    """Best effort: take back an attempt that attempt() allowed but whose work did not happen.
 
-    The key expires on its own anyway, so an unreachable store is only logged.
+    Every limit counts one attempt fewer (a window that ended meanwhile is left alone) and
+    the once key is forgotten. The keys expire on their own anyway, so an unreachable store
+    is only logged.
     """
+    if once and once[1] <= 0:
+        once = None
+    if not limits and not once:
+        return
+    cache = caches[CACHE_ALIAS]
     try:
-        caches[CACHE_ALIAS].delete(key)
+        if isinstance(cache, RedisCache):
+            _undo_redis(cache, limits, once)
+        else:
+            _undo_generic(cache, limits, once)
     except CACHE_ERRORS as exc:
-        log_cache_error("release", exc)
+        log_cache_error("undo", exc)
 
 
 def count(key: str) -> int:
@@ -148,6 +159,20 @@ return 0
 """
 _attempt_script = None
 
+# KEYS: the limits' keys, then the once key when ARGV[1] is 1.
+_UNDO_SCRIPT = """
+local limits = #KEYS
+if ARGV[1] == '1' then
+    redis.call('DEL', KEYS[limits])
+    limits = limits - 1
+end
+for i = 1, limits do
+    if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('DECR', KEYS[i]) end
+end
+return 0
+"""
+_undo_script = None
+
 
 def _attempt_redis(cache: RedisCache, limits, once) -> str | None:
     # A script rather than a MULTI pipeline: the later steps depend on the earlier answers
@@ -165,6 +190,16 @@ def _attempt_redis(cache: RedisCache, limits, once) -> str | None:
     return keys[refused - 1] if refused else None
 
 
+def _undo_redis(cache: RedisCache, limits, once) -> None:
+    global _undo_script
+    keys = [key for key, _, _ in limits] + ([once[0]] if once else [])
+    full_keys = [cache.make_and_validate_key(key) for key in keys]
+    client = cache._cache.get_client(full_keys[0], write=True)
+    if _undo_script is None:
+        _undo_script = client.register_script(_UNDO_SCRIPT)
+    _undo_script(keys=full_keys, args=[1 if once else 0], client=client)
+
+
 def _attempt_generic(cache, limits, once) -> str | None:
     # add() claims the once key atomically within this store; it is given back if a limit
     # then refuses.
@@ -176,3 +211,11 @@ def _attempt_generic(cache, limits, once) -> str | None:
                 cache.delete(once[0])
             return key
     return None
+
+
+def _undo_generic(cache, limits, once) -> None:
+    if once:
+        cache.delete(once[0])
+    for key, _, _ in limits:
+        with contextlib.suppress(ValueError):  # the window ended meanwhile
+            cache.decr(key)

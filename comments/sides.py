@@ -51,13 +51,20 @@ def side_at_post(*, article, user) -> str | RawSQL:
     Read in the same statement that writes the comment, so the badge is the side held at
     that moment; "" without a vote, or without polls.
     """
-    vote_model = _vote_model() if user.is_authenticated else None
-    if vote_model is None:
+    if not user.is_authenticated:
         return ""
-    sql, order = _side_sql(vote_model, connection.vendor)
-    ids = {ARTICLE: article.pk, USER: user.pk}
-    params = [ids[stand_in] for stand_in in order] + [""]
+    sql, params = side_sql(article_id=article.pk, user_id=user.pk)
     return RawSQL(sql, params, output_field=CharField())  # noqa: S611 - ORM-written, ids bound
+
+
+def side_sql(*, article_id: int, user_id: int) -> tuple[str, list]:
+    """SQL and parameters for the member's current side on the article ("" when none)."""
+    vote_model = _vote_model()
+    if vote_model is None:
+        return "%s", [""]
+    sql, order = _side_sql(vote_model, connection.vendor)
+    ids = {ARTICLE: article_id, USER: user_id}
+    return sql, [ids[stand_in] for stand_in in order] + [""]
 
 
 # Stand-ins the subquery is compiled with, replaced by the real ids on every use.

@@ -48,11 +48,20 @@ def test_second_limit_reached_refuses_after_counting_the_first():
     assert (ratelimit.count(BURST), ratelimit.count(DAY), ratelimit.count(ONCE)) == (1, 4, 0)
 
 
-def test_release_frees_the_once_key():
-    """Work that failed after an allowed attempt gives its once key back."""
-    assert ratelimit.attempt([], once=(ONCE, 60)) is None
-    ratelimit.release(ONCE)
-    assert ratelimit.attempt([], once=(ONCE, 60)) is None
+def test_undo_takes_an_allowed_attempt_back():
+    """Work that did not happen after an allowed attempt costs nothing and is no repeat."""
+    assert attempt() is None
+    assert attempt() == ONCE
+    ratelimit.undo([(BURST, 1, 60), (DAY, 3, 600)], once=(ONCE, 60))
+    assert (ratelimit.count(BURST), ratelimit.count(DAY), ratelimit.count(ONCE)) == (0, 0, 0)
+    assert attempt() is None
+
+
+def test_undo_leaves_an_ended_window_alone():
+    """A window that ended before the undo is not started again below zero."""
+    ratelimit.undo([(BURST, 1, 60)])
+    assert ratelimit.count(BURST) == 0
+    assert ratelimit.attempt([(BURST, 1, 60)]) is None
 
 
 def test_nothing_to_check_is_allowed():
@@ -61,9 +70,9 @@ def test_nothing_to_check_is_allowed():
     assert ratelimit.count(ONCE) == 0
 
 
-def test_attempt_fails_closed_and_release_does_not_raise(settings):
-    """With the store down attempt() raises (a 503); release() only logs."""
+def test_attempt_fails_closed_and_undo_does_not_raise(settings):
+    """With the store down attempt() raises (a 503); undo() only logs."""
     settings.CACHES = {**settings.CACHES, "ratelimit": DEAD_RATELIMIT}
     with pytest.raises(ratelimit.RateLimitUnavailable):
         attempt()
-    ratelimit.release(ONCE)
+    ratelimit.undo([(BURST, 1, 60)], once=(ONCE, 60))

@@ -29,7 +29,8 @@ def test_fifty_members_at_once_keep_every_counter_true():
     def act(user):
         services.comment_react(comment=target, user=user, kind="like")
         article_save_toggle(article=article, user=user, saved=True)
-        services.comment_create(article=article, author=user, body=f"{user.pk}번 회원의 의견")
+        # Half of them through each way a comment is written.
+        post_with("quick" if user.pk % 2 else "orm")(article, user, f"{user.pk}번 회원의 의견")
         # A double submit of the same like must not count twice.
         services.comment_react(comment=target, user=user, kind="like")
 
@@ -45,22 +46,34 @@ def test_fifty_members_at_once_keep_every_counter_true():
     assert services.recount() == 0
 
 
+def post_with(way):
+    if way == "quick":
+        return lambda article, member, body: services.comment_create_quick(
+            article_id=article.pk, author=member, body=body
+        )
+    return lambda article, member, body: services.comment_create(
+        article=article, author=member, body=body
+    )
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_double_submit_at_once_saves_one_comment(settings):
+@pytest.mark.parametrize("way", ["orm", "quick"])
+def test_double_submit_at_once_saves_one_comment(settings, way):
     """The same text sent eight times at the same moment is saved once; the rest are repeats."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so it cannot show a race")
     settings.COMMENT_RATE_SECONDS = 0
     settings.COMMENT_DAILY_LIMIT = 0
     article, member = make_article(), make_user()
+    create = post_with(way)
     refusals = []
     connected = threading.Barrier(SUBMITS, timeout=120)
 
     def post(_):
         connected.wait()  # each thread has its connection: the posts really start together
         try:
-            services.comment_create(article=article, author=member, body="한 번만 저장될 댓글")
+            create(article, member, "한 번만 저장될 댓글")
         except services.CommentError as error:
             refusals.append(error.message)
 
@@ -73,18 +86,20 @@ def test_double_submit_at_once_saves_one_comment(settings):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_different_texts_at_once_keep_the_burst_limit():
+@pytest.mark.parametrize("way", ["orm", "quick"])
+def test_different_texts_at_once_keep_the_burst_limit(way):
     """Different comments at the same moment: one is saved, the others are told to wait."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so it cannot show a race")
     article, member = make_article(), make_user()
+    create = post_with(way)
     refusals = []
     connected = threading.Barrier(SUBMITS, timeout=120)
 
     def post(n):
         connected.wait()
         try:
-            services.comment_create(article=article, author=member, body=f"{n}번째 의견")
+            create(article, member, f"{n}번째 의견")
         except services.CommentError as error:
             refusals.append(error.message)
 

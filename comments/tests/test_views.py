@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from aipick import ratelimit
 from aipick.ratelimit import RATE_LIMIT_UNAVAILABLE
 from comments import services
 from comments.models import Comment, CommentReaction
@@ -141,6 +142,26 @@ def test_comment_on_draft_is_404(client):
     article = make_article(status="draft")
     client.force_login(make_user())
     assert client.post(post_url(article), {"body": "몰래"}).status_code == 404
+
+
+def test_refused_post_to_a_draft_is_404_too(client):
+    """An empty comment to a draft's address still finds nothing, rather than a message."""
+    article = make_article(status="draft")
+    client.force_login(make_user())
+    assert client.post(post_url(article), {"body": "  "}).status_code == 404
+
+
+def test_staff_post_to_a_draft_is_refused_and_costs_nothing(client):
+    """Staff see drafts, but a comment there is refused with a message and uses no allowance."""
+    article = make_article(status="draft")
+    staff = make_user(is_staff=True)
+    client.force_login(staff)
+    response = client.post(post_url(article), {"body": "초안에 단 댓글"})
+    assert response.url.endswith("#comment-form")
+    stash = client.session[f"comments:form:{article.pk}"]
+    assert stash["message"] == services.COMMENT_ARTICLE_CLOSED
+    assert not Comment.objects.exists()
+    assert ratelimit.count(f"comments:burst:{staff.pk}") == 0
 
 
 def test_other_members_edit_and_delete_are_403(client):
