@@ -181,7 +181,7 @@ def main() -> int:
             scenarios.append(
                 (
                     "comment POST (members)",
-                    f"{article}comments/new/",
+                    f"/articles/{info['comment_article_id']}/comments/new/",
                     {
                         "BENCH_BODY": "body=벤치마크 새 댓글 {n}",
                         "BENCH_COOKIES": members,

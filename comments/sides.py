@@ -4,10 +4,7 @@
 no poll for this article) every side is simply unknown and the section still works.
 """
 
-import functools
-
 from django.apps import apps
-from django.db import connection
 from django.db.models import CharField
 from django.db.models.expressions import RawSQL
 
@@ -54,30 +51,13 @@ def side_at_post(*, article, user) -> str | RawSQL:
     if not user.is_authenticated:
         return ""
     sql, params = side_sql(article_id=article.pk, user_id=user.pk)
-    return RawSQL(sql, params, output_field=CharField())  # noqa: S611 - ORM-written, ids bound
+    return RawSQL(sql, params, output_field=CharField())  # noqa: S611 - polls' SQL, ids bound
 
 
 def side_sql(*, article_id: int, user_id: int) -> tuple[str, list]:
     """SQL and parameters for the member's current side on the article ("" when none)."""
-    vote_model = _vote_model()
-    if vote_model is None:
+    if not apps.is_installed("polls"):
         return "%s", [""]
-    sql, order = _side_sql(vote_model, connection.vendor)
-    ids = {ARTICLE: article_id, USER: user_id}
-    return sql, [ids[stand_in] for stand_in in order] + [""]
+    from polls.services import member_side_sql
 
-
-# Stand-ins the subquery is compiled with, replaced by the real ids on every use.
-ARTICLE, USER = -7_000_001, -7_000_002
-
-
-@functools.cache
-def _side_sql(vote_model, vendor: str) -> tuple[str, list[int]]:
-    # The ORM writes the subquery once per process, from polls' documented shape (Vote.user,
-    # Vote.choice.label): building and compiling it for every comment cost more CPU than
-    # the separate SELECT it replaces.
-    label = vote_model.objects.filter(poll__article=ARTICLE, user=USER).values("choice__label")
-    sql, params = label[:1].query.sql_with_params()
-    if sorted(params) != sorted([ARTICLE, USER]):
-        raise ValueError(f"unexpected parameters in the side subquery: {params}")
-    return f"COALESCE(({sql}), %s)", list(params)
+    return member_side_sql(article_id=article_id, user_id=user_id)

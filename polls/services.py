@@ -213,6 +213,23 @@ def poll_vote_first(*, article_id: int, choice_id: int, voter: Voter) -> str | N
     return row[0]
 
 
+# A member's current side on an article as an SQL expression ("" without a vote), for a
+# statement that stores it without a query of its own: comments keep the side their
+# author held when posting. At most one row: one poll per article, one vote per member.
+MEMBER_SIDE_SQL = """COALESCE((
+    SELECT choice.label
+    FROM polls_vote AS vote
+    JOIN polls_choice AS choice ON choice.ref = vote.choice_ref
+    JOIN polls_poll AS poll ON poll.id = vote.poll_id
+    WHERE poll.article_id = %s AND vote.user_id = %s
+    LIMIT 1
+), '')"""
+
+
+def member_side_sql(*, article_id: int, user_id: int) -> tuple[str, list]:
+    return MEMBER_SIDE_SQL, [article_id, user_id]
+
+
 def poll_vote_submit(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
     """`poll_vote_cast`, retried once when the same voter's other request inserted first."""
     try:
