@@ -46,14 +46,7 @@ def client_ip(request) -> str:
 
 def hit(key: str, *, limit: int, window: int) -> bool:
     """Count one attempt against `key`; True while at most `limit` attempts fell in this `window` (s)."""
-    cache = caches[CACHE_ALIAS]
-    try:
-        count = _incr_redis(cache, key, window) if isinstance(cache, RedisCache) else None
-        if count is None:
-            count = _incr_generic(cache, key, window)
-    except CACHE_ERRORS as exc:
-        raise RateLimitUnavailable(RATE_LIMIT_UNAVAILABLE) from exc
-    return count <= limit
+    return attempt([(key, limit, window)]) is None
 
 
 def attempt(
@@ -114,18 +107,6 @@ def count(key: str) -> int:
         return int(caches[CACHE_ALIAS].get(key) or 0)
     except CACHE_ERRORS as exc:
         raise RateLimitUnavailable(RATE_LIMIT_UNAVAILABLE) from exc
-
-
-def _incr_redis(cache: RedisCache, key: str, window: int) -> int:
-    # One round trip: INCR creates the key at 1, EXPIRE NX starts the window only then,
-    # so later hits never extend it and the block lifts on time.
-    full_key = cache.make_and_validate_key(key)
-    client = cache._cache.get_client(full_key, write=True)
-    pipe = client.pipeline(transaction=True)
-    pipe.incr(full_key)
-    pipe.expire(full_key, window, nx=True)
-    value, _ = pipe.execute()
-    return int(value)
 
 
 def _incr_generic(cache, key: str, window: int) -> int:
