@@ -148,8 +148,10 @@ class Choice(models.Model):
 class Vote(models.Model):
     """One row per poll per voter: `u:<user id>` for a member, `a:<cookie token>` for a browser."""
 
+    # No index of its own: `vote_once_per_voter` (poll, voter_key) starts with it. Every
+    # index is one more write per vote.
     poll = models.ForeignKey(
-        Poll, on_delete=models.CASCADE, related_name="votes", verbose_name="투표"
+        Poll, on_delete=models.CASCADE, related_name="votes", verbose_name="투표", db_index=False
     )
     choice = models.ForeignKey(
         Choice,
@@ -170,7 +172,7 @@ class Vote(models.Model):
         related_name="poll_votes",
         verbose_name="회원",
     )
-    created_at = models.DateTimeField("투표 시각", default=timezone.now, db_index=True)
+    created_at = models.DateTimeField("투표 시각", default=timezone.now)
     changed_at = models.DateTimeField("변경 시각", null=True, blank=True)
 
     class Meta:
