@@ -119,6 +119,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DJANGO_DB_SERVER_SIDE_BINDING", True
+):
+    # Parameters bound on the server let psycopg prepare a statement once it has run a few
+    # times on a connection, so PostgreSQL plans the hot queries (the vote, the page's
+    # reads) once per connection instead of once per request. Turn it off behind a
+    # transaction-pooling pgbouncer, which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at BEGIN,
     # so concurrent voters queue on the busy timeout instead of failing mid-transaction.

@@ -51,8 +51,9 @@ NONCE_PLACEHOLDER = f"nonce-{secrets.token_hex(16)}"
 PLACEHOLDER_CONTEXT = {"csp_nonce": NONCE_PLACEHOLDER}
 
 
-def _new_token() -> str:
-    return secrets.token_hex(6)
+def _new_token() -> int:
+    # An int: Django's Redis serializer stores it as is, with no pickling either way.
+    return secrets.randbits(48)
 
 
 def article_version(article_id: int) -> str | None:
