@@ -41,7 +41,10 @@ handler404 = "aipick.views.page_not_found"
 handler500 = "aipick.views.server_error"
 
 if settings.BENCH_ENDPOINTS:
-    urlpatterns += [path("_bench/bare", views.bench_bare, name="bench-bare")]
+    urlpatterns += [
+        path("_bench/bare", views.bench_bare, name="bench-bare"),
+        path("_bench/query", views.bench_query, name="bench-query"),
+    ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

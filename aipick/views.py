@@ -56,3 +56,9 @@ def server_error(request):
 def bench_bare(request):
     """The floor `make bench` compares against: the whole middleware stack and nothing else."""
     return HttpResponse("ok")
+
+
+def bench_query(request):
+    """A calibration point for `make bench`: the bare view plus one indexed query."""
+    found = Article.objects.filter(pk=request.GET.get("id", 1)).values_list("pk", flat=True)
+    return HttpResponse(f"ok {found.first()}")

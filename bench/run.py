@@ -146,6 +146,8 @@ def main() -> int:
         member_cookie, _ = sign_in(base, info["members"][0], info["password"])
         scenarios = [
             ("bare Django view", "/_bench/bare", {}, ()),
+            # Calibration, not a target: what one indexed query costs on this machine.
+            ("bare view + one indexed query", f"/_bench/query?id={info['article_id']}", {}, ()),
             ("article page, anonymous reader", article, {}, ()),
             # A query string is always rendered afresh (articles/cache.py): the page's cost
             # before any page caching, which #3 asks to be at least 10% of the bare view.
