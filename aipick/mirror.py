@@ -64,7 +64,9 @@ class RedisMirror:
         self._retry_at = 0.0
 
     def get_many(self, keys: list[str]) -> dict:
-        full_keys = {key: self.cache.make_and_validate_key(key) for key in keys}
+        # make_key, not make_and_validate_key: these keys are ours, and the memcached
+        # checks of the latter walk every character on each page view.
+        full_keys = {key: self.cache.make_key(key) for key in keys}
         with self._lock:
             tracking = self._listen()
             if tracking:

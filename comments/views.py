@@ -4,7 +4,7 @@ for htmx, render the same template's partial (`comments/section.html#...`)."""
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseForbidden
+from django.http import HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -51,7 +51,8 @@ def _render_thread(request, comment: Comment, *, status=200, **extra):
 
 
 def _back(comment: Comment):
-    return redirect(comment.get_absolute_url())
+    # A URL already: redirect() would first try it as a view name and fail.
+    return HttpResponseRedirect(comment.get_absolute_url())
 
 
 @read_only
