@@ -25,7 +25,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect(safe_next(request))
     return render(
         request, "accounts/signup.html", {"form": form, "next": safe_next(request, default="")}

@@ -146,6 +146,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend with a cheaper lookup of the signed-in member on each request.
+AUTHENTICATION_BACKENDS = ["accounts.backends.MemberBackend"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Page-sized entries that every request reads stay in each process's memory; only a small
