@@ -43,17 +43,14 @@ def _new_csrf_string() -> str:
     """What Django's `_get_new_csrf_string` returns, drawn from one os.urandom call.
 
     Django draws each of the 32 characters with its own `secrets.choice`: one system call
-    apiece, 64 for every reader who arrives without a CSRF cookie (the secret and its
-    mask). That was a fifth of a cached article page's time. 256 random bits written in
-    base 62 give the same 32 characters (62**32 is below 2**191, so the bias is under 2**-65).
+    apiece, 64 for every reader who arrives without a CSRF cookie (the secret and its mask),
+    a fifth of a cached article page's time. `token_urlsafe` draws uniformly from 64
+    characters; without '-' and '_' the other 62, Django's letters and digits, stay uniform.
     """
-    chars = django_csrf.CSRF_ALLOWED_CHARS
-    number = int.from_bytes(secrets.token_bytes(32))
-    out = []
-    for _ in range(django_csrf.CSRF_SECRET_LENGTH):
-        number, digit = divmod(number, len(chars))
-        out.append(chars[digit])
-    return "".join(out)
+    while True:
+        drawn = secrets.token_urlsafe(36).replace("-", "").replace("_", "")
+        if len(drawn) >= django_csrf.CSRF_SECRET_LENGTH:  # 48 drawn, 46.5 kept on average
+            return drawn[: django_csrf.CSRF_SECRET_LENGTH]
 
 
 # A private function, but the one place both the secret and its mask come from; if a Django

@@ -35,7 +35,6 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csp import get_nonce
-from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from aipick.mirror import mirror
 
@@ -157,9 +156,10 @@ def serve_article_page(request, article_id: int, render_page) -> HttpResponse:
 
 def _revalidate(response: HttpResponse, etag: str) -> HttpResponse:
     """The browser keeps its own copy (its CSRF token is in it) and asks before reusing it."""
+    # Set outright rather than patched: this response was made here and has neither yet.
     response["ETag"] = etag
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ("Cookie", "HX-Request"))
+    response["Cache-Control"] = "no-cache, private"
+    response["Vary"] = "Cookie, HX-Request"
     return response
 
 
