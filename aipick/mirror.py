@@ -48,9 +48,10 @@ class PassThrough:
 class RedisMirror:
     """`get_many()` for keys under `prefix` in a RedisCache, answered from memory while exact."""
 
-    def __init__(self, cache: RedisCache, prefix: str):
+    def __init__(self, cache: RedisCache, prefix: str, *, max_entries: int = MAX_ENTRIES):
         self.cache = cache
         self.prefix = prefix
+        self.max_entries = max_entries
         self._lock = threading.Lock()
         self._reset()
 
@@ -84,7 +85,7 @@ class RedisMirror:
                 # Only if no invalidation came in meanwhile: it may have been for a value
                 # Redis had already sent us, and remembering that would keep it for good.
                 if self._listen() and self._generation == generation:
-                    if len(self._values) > MAX_ENTRIES:
+                    if len(self._values) > self.max_entries:
                         self._values.clear()
                     for key, value in found.items():
                         self._values[full_keys[key]] = value
@@ -154,7 +155,7 @@ _mirrors: dict[tuple[str, str], RedisMirror | PassThrough] = {}
 _mirrors_lock = threading.Lock()
 
 
-def mirror(alias: str, prefix: str) -> RedisMirror | PassThrough:
+def mirror(alias: str, prefix: str, *, max_entries: int = MAX_ENTRIES) -> RedisMirror | PassThrough:
     """The process's mirror of `prefix` keys in the cache `alias` (one per pair)."""
     found = _mirrors.get((alias, prefix))
     if found is None:
@@ -163,7 +164,7 @@ def mirror(alias: str, prefix: str) -> RedisMirror | PassThrough:
             if found is None:
                 cache = caches[alias]
                 found = (
-                    RedisMirror(cache, prefix)
+                    RedisMirror(cache, prefix, max_entries=max_entries)
                     if isinstance(cache, RedisCache)
                     else PassThrough(cache)
                 )

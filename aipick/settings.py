@@ -183,7 +183,8 @@ if REDIS_URL:
         "local": LOCAL_PAGE_CACHE,
         "fragments": FRAGMENT_CACHE,
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # cached_db sessions, read through each process's mirror of Redis (accounts/sessions.py).
+    SESSION_ENGINE = "accounts.sessions"
 else:
     CACHES = {
         "default": {
