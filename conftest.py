@@ -47,13 +47,18 @@ def _fast_settings(settings, tmp_path_factory):
     settings.CACHES = {
         **settings.CACHES,
         "local": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
 
 
 @pytest.fixture
 def live_page_cache(settings):
     """Keep rendered article pages in local memory, as app servers do."""
-    settings.CACHES = {**settings.CACHES, "local": dict(settings.LOCAL_PAGE_CACHE)}
+    settings.CACHES = {
+        **settings.CACHES,
+        "local": dict(settings.LOCAL_PAGE_CACHE),
+        "pages": dict(settings.SHARED_PAGE_CACHE),
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """CSRF tokens filled in per response, so rendered HTML can be cached and shared safely.
 
-Templates render `{% csrf_token %}` with a per-process placeholder (the context processor
+Templates render `{% csrf_token %}` with a placeholder (the context processor
 below overrides Django's built-in one); the middleware swaps in this request's real token
 on the way out. A cached page or fragment therefore never carries one reader's token to
 another, and caching code needs no special care for forms.
@@ -10,9 +10,11 @@ import secrets
 
 from django.middleware import csrf as django_csrf
 from django.middleware.csrf import get_token
+from django.utils.crypto import salted_hmac
 
-# Unguessable and never sent to a browser, so no user input can ever contain it.
-CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+# Never sent to a browser and derived from the secret key, so no user input can contain it;
+# the same in every process, so a page rendered by one server can be finished by another.
+CSRF_PLACEHOLDER = f"csrf-{salted_hmac('aipick.csrf.placeholder', 'csrf').hexdigest()[:32]}"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 
 

@@ -150,13 +150,16 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.MemberBackend"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# Page-sized entries that every request reads stay in each process's memory; only a small
-# per-article version number is fetched from Redis to know whether they are still current
-# (articles/cache.py). Short timeout: it bounds staleness if a version bump was ever lost.
+# Rendered article pages (articles/cache.py): each process keeps them in its own memory,
+# under per-article versions mirrored from Redis, so every request after the first is
+# served without a round trip; with Redis they are also shared ("pages"), so after a write
+# one process renders and the others fetch. Short timeout: it bounds staleness if a version
+# bump was ever lost.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 30)
 LOCAL_PAGE_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "aipick-local-pages",
-    "TIMEOUT": env_int("DJANGO_PAGE_CACHE_SECONDS", 30),
+    "TIMEOUT": PAGE_CACHE_SECONDS,
     "OPTIONS": {"MAX_ENTRIES": 500},
 }
 # Rendered comments, keyed by everything they show (counts, side, the reader's relation to
@@ -181,8 +184,10 @@ if REDIS_URL:
         # Raises on Redis errors, so rate limits fail closed (aipick/ratelimit.py).
         "ratelimit": {"BACKEND": "aipick.cache.SharedRedisCache", **_redis},
         "local": LOCAL_PAGE_CACHE,
+        "pages": {"BACKEND": "aipick.cache.TolerantRedisCache", **_redis},
         "fragments": FRAGMENT_CACHE,
     }
+    SHARED_PAGE_CACHE = CACHES["pages"] = {**CACHES["pages"], "TIMEOUT": PAGE_CACHE_SECONDS}
     # cached_db sessions, read through each process's mirror of Redis (accounts/sessions.py).
     SESSION_ENGINE = "accounts.sessions"
 else:
@@ -198,8 +203,11 @@ else:
             "TIMEOUT": 300,
         },
         "local": LOCAL_PAGE_CACHE,
+        # One process (runserver): its own memory is all the sharing there is.
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
         "fragments": FRAGMENT_CACHE,
     }
+    SHARED_PAGE_CACHE = CACHES["pages"]
 
 # --- Accounts ---------------------------------------------------------------
 

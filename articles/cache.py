@@ -35,6 +35,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csp import get_nonce
+from django.utils.crypto import salted_hmac
 
 from aipick.mirror import mirror
 
@@ -43,10 +44,11 @@ VERSION_KEY = VERSION_PREFIX + "{}"
 SITE_VERSION_KEY = VERSION_PREFIX + "site"
 PAGE_KEY = "articles:page:{article_id}:{version}:{scheme}:{host}:{reader}"
 
-# Unguessable per process, so no user input can ever contain it. The CSRF token needs no
+# Derived from the secret key, so no user input can contain it, and the same in every
+# process, so a page rendered on one server is finished on another. The CSRF token needs no
 # such care here: every page renders it as a placeholder filled in per response (aipick.csrf).
 AUTH_KEYS = {SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY}
-NONCE_PLACEHOLDER = f"nonce-{secrets.token_hex(16)}"
+NONCE_PLACEHOLDER = f"nonce-{salted_hmac('aipick.csp.placeholder', 'nonce').hexdigest()[:32]}"
 PLACEHOLDER_CONTEXT = {"csp_nonce": NONCE_PLACEHOLDER}
 
 
@@ -144,10 +146,16 @@ def serve_article_page(request, article_id: int, render_page) -> HttpResponse:
         return _revalidate(HttpResponseNotModified(), etag)
     entry = local.get(key)
     if entry is None:
-        response = render_page(PLACEHOLDER_CONTEXT)
-        if response.status_code != 200 or getattr(response, "streaming", False):
-            return _personalise(request, response.content, response)
-        entry = (response.content, response["Content-Type"])
+        # Then the shared tier: after a write, one process renders the page and every other
+        # process and server takes it from Redis, instead of each rendering its own.
+        shared = caches["pages"]
+        entry = shared.get(key)
+        if entry is None:
+            response = render_page(PLACEHOLDER_CONTEXT)
+            if response.status_code != 200 or getattr(response, "streaming", False):
+                return _personalise(request, response.content, response)
+            entry = (response.content, response["Content-Type"])
+            shared.set(key, entry)
         local.set(key, entry)
     content, content_type = entry
     response = _personalise(request, content, HttpResponse(content_type=content_type))

@@ -188,3 +188,24 @@ def test_a_returning_reader_revalidates_with_a_304(
         article_save_toggle(article=article, user=make_user())
     changed = client.get(url, headers={"if-none-match": etag})
     assert changed.status_code == 200 and "저장 1" in page_text(changed)
+
+
+def test_a_page_rendered_by_one_process_is_finished_by_another(article, django_assert_num_queries):
+    """With Redis, another process (its memory empty) serves the page rendered elsewhere,
+    with its own reader's CSRF token and nonce: one render per write, not one per process."""
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(caches["pages"], RedisCache):
+        pytest.skip("the shared page tier is Redis's (REDIS_URL); alone, a process has its own")
+    first = Client(enforce_csrf_checks=True)
+    first.get(article.get_absolute_url())
+    caches["local"].clear()  # another process: nothing in its memory
+    second = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        html = second.get(article.get_absolute_url()).content.decode()
+    assert "캐시 시험 기사" in html
+    assert CSRF_PLACEHOLDER not in html and page_cache.NONCE_PLACEHOLDER not in html
+    tokens = TOKEN.findall(html)
+    if tokens:
+        response = second.post("/accounts/login/", {"csrfmiddlewaretoken": tokens[0]})
+        assert response.status_code != 403
