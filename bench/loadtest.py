@@ -34,6 +34,7 @@ def main() -> int:
         return 1
     RESULTS.mkdir(exist_ok=True)
     access_log = RESULTS / "loadtest-access.log"
+    access_log.unlink(missing_ok=True)  # gunicorn appends: count this run's requests only
     env = server.production_env(
         database=DATABASE,
         redis_db=REDIS_DB,
