@@ -14,7 +14,9 @@ from django.utils.crypto import salted_hmac
 
 # Never sent to a browser and derived from the secret key, so no user input can contain it;
 # the same in every process, so a page rendered by one server can be finished by another.
-CSRF_PLACEHOLDER = f"csrf-{salted_hmac('aipick.csrf.placeholder', 'csrf').hexdigest()[:32]}"
+CSRF_PLACEHOLDER = (
+    f"csrf-{salted_hmac('aipick.csrf.placeholder', 'csrf', algorithm='sha256').hexdigest()[:32]}"
+)
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 
 

@@ -48,7 +48,9 @@ PAGE_KEY = "articles:page:{article_id}:{version}:{scheme}:{host}:{reader}"
 # process, so a page rendered on one server is finished on another. The CSRF token needs no
 # such care here: every page renders it as a placeholder filled in per response (aipick.csrf).
 AUTH_KEYS = {SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY}
-NONCE_PLACEHOLDER = f"nonce-{salted_hmac('aipick.csp.placeholder', 'nonce').hexdigest()[:32]}"
+NONCE_PLACEHOLDER = (
+    f"nonce-{salted_hmac('aipick.csp.placeholder', 'nonce', algorithm='sha256').hexdigest()[:32]}"
+)
 PLACEHOLDER_CONTEXT = {"csp_nonce": NONCE_PLACEHOLDER}
 
 
