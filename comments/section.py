@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
 from .models import Comment, CommentReaction
+from .rendering import relative_time
 from .services import can_edit
 from .sides import CON, PRO, sides_for_users
 
@@ -175,6 +176,27 @@ def build_section(*, article, viewer, tab="all", sort="", page=1, only_page=Fals
         comment.is_placeholder = row.id not in shown_ids
         comment.editable = can_edit(comment, viewer, has_replies=row.id in has_live_replies)
         comment.reply_list = [dress(reply) for reply in row.replies]
+        # Everything the rendered comment shows, for its cached fragment: one value for the
+        # template to look up instead of sixteen.
+        comment.fragment_key = ":".join(
+            str(part)
+            for part in (
+                comment.pk,
+                comment.status,
+                comment.like_count,
+                comment.dislike_count,
+                comment.edited_at,
+                comment.side,
+                comment.side_changed,
+                comment.my_reaction,
+                comment.is_mine,
+                comment.editable,
+                comment.is_placeholder,
+                viewer.is_authenticated,
+                viewer.is_staff,
+                relative_time(comment.created_at),
+            )
+        )
         return comment
 
     threads = [dress(row) for row in window]

@@ -1,6 +1,6 @@
 from django import template
-from django.utils import timezone
 
+from comments.rendering import relative_time
 from comments.section import build_section
 from comments.views import FORM_STASH
 
@@ -43,21 +43,7 @@ def comment_section(context, article):
     return section
 
 
-@register.filter
-def relative_time(value):
-    """`방금 전`, `3분 전`, `2시간 전`, `5일 전`, then the date."""
-    if not value:
-        return ""
-    seconds = int((timezone.now() - value).total_seconds())
-    if seconds < 60:
-        return "방금 전"
-    if seconds < 3600:
-        return f"{seconds // 60}분 전"
-    if seconds < 86400:
-        return f"{seconds // 3600}시간 전"
-    if seconds < 7 * 86400:
-        return f"{seconds // 86400}일 전"
-    return timezone.localtime(value).strftime("%Y.%m.%d")
+register.filter("relative_time", relative_time)
 
 
 @register.filter
