@@ -160,7 +160,9 @@ def _attempt_redis(cache: RedisCache, limits, once) -> str | None:
     # (a repeat counts nothing, a refusal sets no once key), still in one round trip.
     global _attempt_script
     keys = [key for key, _, _ in limits] + ([once[0]] if once else [])
-    full_keys = [cache.make_and_validate_key(key) for key in keys]
+    # make_key: the keys are the callers' own short ASCII; validating them for memcached
+    # walks every character on every vote and comment.
+    full_keys = [cache.make_key(key) for key in keys]
     args = [once[1] if once else 0]
     for _, limit, window in limits:
         args += [limit, window]
@@ -174,7 +176,7 @@ def _attempt_redis(cache: RedisCache, limits, once) -> str | None:
 def _undo_redis(cache: RedisCache, limits, once) -> None:
     global _undo_script
     keys = [key for key, _, _ in limits] + ([once[0]] if once else [])
-    full_keys = [cache.make_and_validate_key(key) for key in keys]
+    full_keys = [cache.make_key(key) for key in keys]
     client = cache._cache.get_client(full_keys[0], write=True)
     if _undo_script is None:
         _undo_script = client.register_script(_UNDO_SCRIPT)
