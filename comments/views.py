@@ -50,6 +50,10 @@ def _render_thread(request, comment: Comment, *, status=200, **extra):
     return render(request, f"{SECTION}#comment-thread-slot", context, status=status)
 
 
+def _article(request, pk):
+    return get_object_or_404(Article.objects.visible_to(request.user), pk=pk)
+
+
 def _back(comment: Comment):
     # A URL already: redirect() would first try it as a view name and fail.
     return HttpResponseRedirect(comment.get_absolute_url())
@@ -58,7 +62,7 @@ def _back(comment: Comment):
 @read_only
 def comment_list(request, pk):
     """Tabs, sorts and 더보기: htmx gets the list (or one more page); others get the article."""
-    article = get_object_or_404(Article.objects.visible_to(request.user), pk=pk)
+    article = _article(request, pk)
     state = _state(request)
     page = _int(request.GET.get("page"))
     if not request.htmx:
@@ -87,11 +91,10 @@ def comment_create(request, pk):
         try:
             comment = services.comment_create_quick(article_id=pk, author=request.user, body=body)
         except services.CommentError as error:
-            article = get_object_or_404(Article.objects.visible_to(request.user), pk=pk)
-            return _refused(request, article, None, error.message, body)
+            return _refused(request, _article(request, pk), None, error.message, body)
         if comment is not None:
             return _back(comment)
-    article = get_object_or_404(Article.objects.visible_to(request.user), pk=pk)
+    article = _article(request, pk)
     if not request.user.is_authenticated:
         return _login_first(request, f"{article.get_absolute_url()}#comments")
     parent = None

@@ -5,6 +5,7 @@ The IP itself is never stored: the cache key holds a keyed hash of it (HMAC with
 site's secret), which cannot be turned back into an address without the secret.
 """
 
+import functools
 import re
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from aipick import ratelimit
 PERIODS = {"second": 1, "minute": 60, "hour": 3600}
 
 
+@functools.cache
 def parse_rate(rate: str) -> tuple[int, int]:
     """ "30/minute" → (30, 60)."""
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(second|minute|hour)\s*", rate)

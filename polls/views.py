@@ -58,7 +58,7 @@ def vote(request, article_id):
     # Counted before anything is looked up, so that the usual vote needs no lookup at all;
     # an article has one poll, so this is the limit per poll per address.
     if not voter.is_member and not allow_vote_attempt(request, article_id):
-        poll = get_object_or_404(Poll.objects.select_related("article"), article_id=article_id)
+        poll = _poll(article_id)
         if poll.article.is_public:
             poll_attempt_blocked(poll=poll)
         return _refuse(request, poll, VoteRefused(POLL_RATE_LIMITED, status=429))
@@ -72,7 +72,7 @@ def vote(request, article_id):
     else:
         choice = _find_choice(article_id, raw_choice)
         if choice is None:
-            poll = get_object_or_404(Poll.objects.select_related("article"), article_id=article_id)
+            poll = _poll(article_id)
             return _refuse(request, poll, VoteRefused(POLL_CHOICE_INVALID, status=400))
         poll = choice.poll
         if not poll.article.is_public:
@@ -86,8 +86,7 @@ def vote(request, article_id):
         outcome, label = cast.outcome, choice.label
 
     if request.htmx:
-        if poll is None:
-            poll = Poll.objects.select_related("article").get(article_id=article_id)
+        poll = poll or _poll(article_id)
         announce = OUTCOME_MESSAGES[outcome].format(label=label)
         response = _render_box(request, poll, announce=announce, voter_key=voter.key)
     else:
@@ -95,6 +94,11 @@ def vote(request, article_id):
     if new_token:
         remember_browser(response, new_token)
     return response
+
+
+def _poll(article_id: int) -> Poll:
+    """The article's poll with its article, for the paths that did not load it on the way."""
+    return get_object_or_404(Poll.objects.select_related("article"), article_id=article_id)
 
 
 def _is_id(raw: str) -> bool:
