@@ -119,7 +119,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that costs no round trip (aipick/postgresql).
+    DATABASES["default"]["ENGINE"] = "aipick.postgresql"
+if DATABASES["default"]["ENGINE"] == "aipick.postgresql" and env_bool(
     "DJANGO_DB_SERVER_SIDE_BINDING", True
 ):
     # Parameters bound on the server let psycopg prepare a statement once it has run a few
