@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.backends import MemberBackend
@@ -22,12 +23,47 @@ def test_the_member_is_the_same_user_the_orm_finds():
     assert found._state.adding is False and found._state.db == "default"
 
 
-def test_lookup_is_one_query():
-    """One SELECT per request, whichever way it is read."""
+def test_lookup_is_one_query_at_most():
+    """One SELECT the first time; on PostgreSQL the row is then kept, and asks none."""
     user = make_user()
     with CaptureQueriesContext(connection) as queries:
         MemberBackend().get_user(user.pk)
     assert len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        again = MemberBackend().get_user(user.pk)
+    assert again == user
+    assert len(queries) == (0 if connection.vendor == "postgresql" else 1)
+
+
+def test_a_saved_change_is_seen_on_the_next_request():
+    """A kept row never outlives a save: a new display name shows, a deactivation signs out."""
+    user = make_user(display_name="처음")
+    assert MemberBackend().get_user(user.pk).display_name == "처음"
+    user.display_name = "나중"
+    user.save()
+    assert MemberBackend().get_user(user.pk).display_name == "나중"
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert MemberBackend().get_user(user.pk) is None
+    user.delete()
+    assert MemberBackend().get_user(user.pk) is None
+
+
+def test_a_password_change_keeps_this_session_and_ends_the_others(client):
+    """The kept row carries the new password hash at once: other devices are signed out."""
+    user = make_user()
+    other = Client()
+    for device in (client, other):
+        device.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+        assert device.get("/").context["user"] == user
+    new_password = "새-비밀번호-2026!"
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    assert client.get("/").context["user"] == user
+    assert not other.get("/").context["user"].is_authenticated
 
 
 def test_inactive_or_missing_members_are_nobody():
