@@ -163,7 +163,7 @@ LOCAL_PAGE_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "aipick-local-pages",
     "TIMEOUT": PAGE_CACHE_SECONDS,
-    "OPTIONS": {"MAX_ENTRIES": 500},
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 # Rendered comments, keyed by everything they show (counts, side, the reader's relation to
 # them), so entries never need invalidating: a change simply asks for another key.

@@ -1,5 +1,8 @@
+import functools
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 
 from aipick.decorators import read_only
 
@@ -18,25 +21,33 @@ def paginate(request, queryset):
 
 @read_only
 def article_detail(request, pk):
-    def render_page(extra_context):
-        article = get_object_or_404(
+    @functools.cache
+    def article():
+        return get_object_or_404(
             Article.objects.visible_to(request.user).select_related("category", "reporter"), pk=pk
         )
+
+    def render_page(extra_context):
         return render(
             request,
             "articles/article_detail.html",
             {
-                "article": article,
-                "summary_lines": article.summary_lines.all(),
-                "debate_lines": article.debate_lines.all(),
-                "related": decorate_cards(Article.objects.related_to(article)),
-                "is_preview": not article.is_public,
+                "article": article(),
+                "summary_lines": article().summary_lines.all(),
+                "debate_lines": article().debate_lines.all(),
+                "related": decorate_cards(Article.objects.related_to(article())),
+                "is_preview": not article().is_public,
                 **extra_context,
             },
         )
 
+    def render_poll(extra_context):
+        return render_to_string(
+            "articles/poll_slot.html", {"article": article(), **extra_context}, request=request
+        )
+
     # Anonymous readers with nothing personal share one rendering per version of the page.
-    return serve_article_page(request, pk, render_page)
+    return serve_article_page(request, pk, render_page, render_poll)
 
 
 @read_only

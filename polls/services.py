@@ -13,7 +13,7 @@ from django.db.models import Case, Count, F, PositiveIntegerField, Subquery, Whe
 from django.utils import timezone
 
 from aipick.counters import repair, rows_pointing_at
-from articles.cache import article_changed
+from articles.cache import article_changed, poll_changed
 from articles.models import Article
 
 from .models import Choice, Poll, PollSnapshot, Vote
@@ -105,8 +105,9 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
         raise VoteRefused(POLL_SIGN_IN_REQUIRED, status=403)
 
     now = timezone.now()
-    # Every outcome changes what the article page shows (counts or the refused-repeat line).
-    article_changed(poll.article_id)
+    # Every outcome changes what the article page shows (counts or the refused-repeat line);
+    # a member's vote also moves their side on their comments, outside the poll.
+    _poll_or_article_changed(poll.article_id, voter)
     if voter.fresh:
         # Nothing to look up or lock; the unique constraint still guards the insert.
         vote = None
@@ -209,8 +210,15 @@ def poll_vote_first(*, article_id: int, choice_id: int, voter: Voter) -> str | N
         row = cursor.fetchone()
     if row is None:
         return None
-    article_changed(article_id)
+    _poll_or_article_changed(article_id, voter)
     return row[0]
+
+
+def _poll_or_article_changed(article_id: int, voter: Voter) -> None:
+    if voter.is_member:
+        article_changed(article_id)
+    else:
+        poll_changed(article_id)
 
 
 # A member's current side on an article as an SQL expression ("" without a vote), for a
@@ -242,7 +250,7 @@ def poll_vote_submit(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
 def poll_attempt_blocked(*, poll: Poll) -> None:
     """Count one refused attempt (rate limit) on the poll's public integrity line."""
     Poll.objects.filter(pk=poll.pk).update(blocked_count=F("blocked_count") + 1)
-    article_changed(poll.article_id)
+    poll_changed(poll.article_id)
 
 
 @transaction.atomic

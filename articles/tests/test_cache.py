@@ -96,13 +96,25 @@ def test_a_version_bump_is_seen_by_another_server(article, django_capture_on_com
     """Another process's local memory holds the old page; the shared version makes it miss."""
     url = article.get_absolute_url()
     Client().get(url)
-    old = page_cache.article_version(article.pk)
+    old = page_cache.article_versions(article.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         page_cache.article_changed(article.pk)
         # Not before the commit: a reader must not cache the old rows under the new version.
-        assert page_cache.article_version(article.pk) == old
+        assert page_cache.article_versions(article.pk) == old
     assert len(callbacks) == 1
-    assert page_cache.article_version(article.pk) != old
+    new = page_cache.article_versions(article.pk)
+    assert new[0] != old[0] and new[1] != old[1]
+
+
+def test_a_poll_change_keeps_the_shell_and_moves_the_page(
+    article, django_capture_on_commit_callbacks
+):
+    """An anonymous vote retires the page but not its shell: only the poll is rendered again."""
+    old_shell, old_page = page_cache.article_versions(article.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.poll_changed(article.pk)
+    shell, page = page_cache.article_versions(article.pk)
+    assert shell == old_shell and page != old_page
 
 
 def test_an_admin_edit_shows_on_the_next_request(
@@ -129,7 +141,7 @@ def test_without_the_shared_cache_nothing_is_served_from_local_memory(settings, 
             "LOCATION": "redis://127.0.0.1:6390/14",
         },
     }
-    assert page_cache.article_version(article.pk) is None
+    assert page_cache.article_versions(article.pk) is None
     assert Client().get(article.get_absolute_url()).status_code == 200
 
 
@@ -209,3 +221,24 @@ def test_a_page_rendered_by_one_process_is_finished_by_another(article, django_a
     if tokens:
         response = second.post("/accounts/login/", {"csrfmiddlewaretoken": tokens[0]})
         assert response.status_code != 403
+
+
+def test_after_an_anonymous_vote_only_the_poll_is_rendered_again(
+    django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """The next reader sees the new count at once, and the page around the poll is reused."""
+    from polls.services import poll_vote_cast
+    from polls.tests.factories import browser, choices, make_poll
+
+    poll = make_poll(results_visibility="always")
+    url = poll.article.get_absolute_url()
+    assert "총 투표수: 0" in page_text(Client().get(url))
+    pro, _ = choices(poll)
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_vote_cast(poll=poll, choice=pro, voter=browser())
+    # The article and the poll with its choices: no comments, cards or summary lines.
+    with django_assert_max_num_queries(3):
+        response = Client().get(url)
+    text = page_text(response)
+    assert "총 투표수: 1" in text and "찬성 100.0% (1표)" in text
+    assert page_cache.POLL_SLOT not in response.content.decode()
