@@ -145,6 +145,15 @@ def reader_key(request) -> str | None:
     return f"{user_id}.{digest}"
 
 
+def shell_reader(request, reader: str) -> str:
+    """Whom the page's shell (all but the poll) is for: anonymous readers whose only other
+    cookie is the voter's share one — the voter cookie personalises nothing but the poll."""
+    if reader == "everyone" or request.user.is_authenticated:
+        return reader
+    poll_only = {settings.CSRF_COOKIE_NAME, getattr(settings, "POLL_VOTER_COOKIE", None)}
+    return "everyone" if set(request.COOKIES) <= poll_only else reader
+
+
 def is_shareable(request) -> bool:
     """True when this reader would get exactly the page every other anonymous reader gets."""
     return reader_key(request) == "everyone"
@@ -184,7 +193,9 @@ def serve_article_page(request, article_id: int, render_page, render_poll) -> Ht
         shared = caches["pages"]
         entry = shared.get(key)
         if entry is None:
-            shell_key = SHELL_KEY.format(version=shell_version, **place)
+            shell_key = SHELL_KEY.format(
+                version=shell_version, **{**place, "reader": shell_reader(request, reader)}
+            )
             shell = local.get(shell_key) or shared.get(shell_key)
             if shell is None:
                 response = render_page(SHELL_CONTEXT)

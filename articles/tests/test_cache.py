@@ -242,3 +242,23 @@ def test_after_an_anonymous_vote_only_the_poll_is_rendered_again(
     text = page_text(response)
     assert "총 투표수: 1" in text and "찬성 100.0% (1표)" in text
     assert page_cache.POLL_SLOT not in response.content.decode()
+
+
+def test_voters_share_the_page_around_their_own_poll(django_capture_on_commit_callbacks):
+    """Two anonymous voters: one shell, each with their own vote marked in the poll."""
+    from polls.tests.factories import choices, make_poll
+
+    poll = make_poll()
+    url = poll.article.get_absolute_url()
+    pro, con = choices(poll)
+    voters = [Client(), Client()]
+    with django_capture_on_commit_callbacks(execute=True):
+        for voter, choice in zip(voters, (pro, con), strict=True):
+            voter.post(f"/articles/{poll.article_id}/poll/vote/", {"choice": choice.pk})
+    first = voters[0].get(url)
+    assert first.wsgi_request.COOKIES.get("aipick_voter")
+    shell = page_cache.shell_reader(first.wsgi_request, page_cache.reader_key(first.wsgi_request))
+    assert shell == "everyone"
+    pages = [page_text(first), page_text(voters[1].get(url))]
+    assert "찬성 50.0% (1표)" in pages[0] and "반대 50.0% (1표)" in pages[1]
+    assert "내 선택: 찬성" in pages[0] and "내 선택: 반대" in pages[1]
