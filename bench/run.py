@@ -8,7 +8,8 @@ it with wrk (Debian's `wrk`; POSTs through bench/post.lua) and prints one table:
 
 Each scenario runs BENCH_SECONDS (default 4) in each of BENCH_ROUNDS (default 5) rounds.
 Its ratio is taken against the bare view of the same round and the median round is
-printed, with the range over rounds; a run takes about three minutes including set-up. The database (aipick_bench) and Redis database
+printed, with the range over rounds, and beside it the CPU the whole machine spent per
+request; a run takes about three minutes including set-up. The database (aipick_bench) and Redis database
 (13) are this tool's own and are recreated each run.
 """
 
@@ -46,6 +47,7 @@ class Result:
     p99: str
     errors: int
     requests: int
+    cpu_us: float | None  # CPU time the whole machine spent per request (None off Linux)
 
 
 def wrk(
@@ -58,9 +60,11 @@ def wrk(
     if script_env:
         args += ["-s", str(ROOT / "bench" / "post.lua")]
         env.update(script_env)
+    busy_before = busy_jiffies()
     out = subprocess.run(
         [*args, base + path], env=env, capture_output=True, text=True, check=True
     ).stdout
+    busy_after = busy_jiffies()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -73,7 +77,25 @@ def wrk(
     rps *= max(requests - failed, 0) / requests if requests else 0
     p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)
     p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)
-    return Result(path, rps, p50, p99, errors, requests)
+    cpu_us = None
+    if busy_before is not None and busy_after is not None and requests:
+        cpu_us = (busy_after - busy_before) / os.sysconf("SC_CLK_TCK") / requests * 1e6
+    return Result(path, rps, p50, p99, errors, requests, cpu_us)
+
+
+def busy_jiffies() -> int | None:
+    """CPU time the machine spent working (user, nice, system, irq, softirq), in clock ticks.
+
+    Steal and idle are left out: requests per second move with how much CPU the host lends
+    this machine from one second to the next; the CPU spent per request does not.
+    """
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
+    return user + nice + system + irq + softirq
 
 
 def sign_in(base: str, username: str, password: str) -> tuple[str, str]:
@@ -219,17 +241,25 @@ def main() -> int:
         f"wrk {CONNECTIONS} connections, median of {ROUNDS} rounds × {SECONDS} s",
         "",
         f"{'scenario':<40} {'req/s':>9} {'vs bare':>8} {'range':>11} {'p50':>9} {'p99':>9} "
-        f"{'errors':>7}",
-        "-" * 99,
+        f"{'errors':>7} {'CPU/req':>9} {'by CPU':>7}",
+        "-" * 117,
     ]
     for label, measured in rounds.items():
         ratios = sorted(r.rps / b.rps for r, b in zip(measured, bare_rounds, strict=True))
         middle = sorted(measured, key=lambda r: r.rps)[len(measured) // 2]
         spread = f"{ratios[0]:.0%}–{ratios[-1]:.0%}"
         errors = sum(r.errors for r in measured)
+        cpu = [r.cpu_us for r in measured if r.cpu_us]
+        bare_cpu = [b.cpu_us for b in bare_rounds if b.cpu_us]
+        by_cpu = (
+            f"{statistics.median(bare_cpu) / statistics.median(cpu):>7.0%}"
+            if cpu and bare_cpu
+            else f"{'–':>7}"
+        )
+        cpu_text = f"{statistics.median(cpu):>7.0f}µs" if cpu else f"{'–':>9}"
         lines.append(
             f"{label:<40} {middle.rps:>9.0f} {statistics.median(ratios):>7.0%} {spread:>11} "
-            f"{middle.p50:>9} {middle.p99:>9} {errors:>7}"
+            f"{middle.p50:>9} {middle.p99:>9} {errors:>7} {cpu_text} {by_cpu}"
         )
     missing = [
         name
@@ -238,6 +268,13 @@ def main() -> int:
     ]
     if missing:
         lines.append(f"(not measured: {', '.join(missing)} — the app is not installed)")
+    lines += [
+        "",
+        "vs bare: requests per second against the bare view's in the same round (the targets).",
+        "by CPU: the bare view's CPU per request against this one's, all processes on the machine",
+        "(server, PostgreSQL, Redis, wrk); steadier than req/s on a machine whose host lends",
+        "it more or less CPU from one second to the next.",
+    ]
     table = "\n".join(lines)
     print("\n" + table)
     (RESULTS / "bench.txt").write_text(table + "\n")
