@@ -44,6 +44,7 @@ if settings.BENCH_ENDPOINTS:
     urlpatterns += [
         path("_bench/bare", views.bench_bare, name="bench-bare"),
         path("_bench/query", views.bench_query, name="bench-query"),
+        path("_bench/bytes", views.bench_bytes, name="bench-bytes"),
     ]
 
 if settings.DEBUG:

@@ -58,6 +58,20 @@ def bench_bare(request):
     return HttpResponse("ok")
 
 
+def bench_bytes(request):
+    """A calibration point for `make bench`: the bare view answering as many bytes as a page."""
+    try:
+        size = min(int(request.GET.get("size", 0)), 1_000_000)
+    except ValueError:
+        size = 0
+    return HttpResponse(
+        BENCH_FILLER * (size // len(BENCH_FILLER) + 1), content_type="text/html; charset=utf-8"
+    )
+
+
+BENCH_FILLER = "<p>AI PICK 벤치 채움 문단입니다.</p>\n"
+
+
 def bench_query(request):
     """A calibration point for `make bench`: the bare view plus one indexed query."""
     found = Article.objects.filter(pk=request.GET.get("id", 1)).values_list("pk", flat=True)

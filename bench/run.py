@@ -168,10 +168,20 @@ def main() -> int:
 
     with server.gunicorn(env, port=PORT, log_path=RESULTS / "bench-gunicorn.log") as base:
         member_cookie, _ = sign_in(base, info["members"][0], info["password"])
+        with urllib.request.urlopen(base + article) as page:
+            page_bytes = len(page.read())
         scenarios = [
             ("bare Django view", "/_bench/bare", {}, ()),
-            # Calibration, not a target: what one indexed query costs on this machine.
+            # Calibrations, not targets: what one indexed query costs on this machine, and
+            # what answering as many bytes as the article page costs (the ceiling of any
+            # page served whole from memory).
             ("bare view + one indexed query", f"/_bench/query?id={info['article_id']}", {}, ()),
+            (
+                f"bare view + {page_bytes // 1000} KB body",
+                f"/_bench/bytes?size={page_bytes}",
+                {},
+                (),
+            ),
             ("article page, anonymous reader", article, {}, ()),
             # A query string is always rendered afresh (articles/cache.py): the page's cost
             # before any page caching, which #3 asks to be at least 10% of the bare view.
