@@ -34,6 +34,18 @@ def clear_cache(cache) -> None:
         cache.clear()
 
 
+def pytest_runtest_setup(item):
+    """`@pytest.mark.postgres(reason=...)`: the test needs PostgreSQL; elsewhere it is skipped
+    with its reason, so every such test says why in one place instead of checking itself."""
+    marker = item.get_closest_marker("postgres")
+    if marker is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(marker.kwargs.get("reason", "needs PostgreSQL"))
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,9 +7,7 @@ import pytest
 from django.db import connection, connections
 
 pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="aipick.postgresql is the PostgreSQL backend"
-    ),
+    pytest.mark.postgres(reason="aipick.postgresql is the PostgreSQL backend"),
     pytest.mark.django_db(transaction=True),
 ]
 

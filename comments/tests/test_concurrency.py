@@ -1,7 +1,6 @@
 import threading
 
 import pytest
-from django.db import connection
 
 from aipick.testing import run_at_once
 from articles.models import Save
@@ -11,16 +10,15 @@ from comments.models import Comment, CommentReaction
 
 from .factories import make_article, make_user
 
+RACE = "needs PostgreSQL: SQLite serialises writers, so it cannot show a race"
 MEMBERS = 50
 SUBMITS = 8
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres(reason=RACE)
 @pytest.mark.django_db(transaction=True)
 def test_fifty_members_at_once_keep_every_counter_true():
     """50 members liking, saving and commenting at the same moment: every count equals its rows."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, so it cannot show a race")
     article = make_article()
     target = Comment.objects.create(article=article, author=make_user(), body="모두가 공감할 글")
     article.__class__.objects.filter(pk=article.pk).update(comment_count=1)
@@ -56,13 +54,11 @@ def post_with(way):
     )
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres(reason=RACE)
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("way", ["orm", "quick"])
 def test_double_submit_at_once_saves_one_comment(settings, way):
     """The same text sent eight times at the same moment is saved once; the rest are repeats."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, so it cannot show a race")
     settings.COMMENT_RATE_SECONDS = 0
     settings.COMMENT_DAILY_LIMIT = 0
     article, member = make_article(), make_user()
@@ -84,13 +80,11 @@ def test_double_submit_at_once_saves_one_comment(settings, way):
     assert article.comment_count == 1
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres(reason=RACE)
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("way", ["orm", "quick"])
 def test_different_texts_at_once_keep_the_burst_limit(way):
     """Different comments at the same moment: one is saved, the others are told to wait."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, so it cannot show a race")
     article, member = make_article(), make_user()
     create = post_with(way)
     refusals = []

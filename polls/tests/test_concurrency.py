@@ -27,12 +27,12 @@ from .factories import assert_counters_match_rows, browser, choices, make_poll
 ROOT = Path(settings.BASE_DIR)
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres(
+    reason="needs PostgreSQL: SQLite serialises every writer, so nothing would race"
+)
 @pytest.mark.django_db(transaction=True)
 def test_100_voters_at_once_then_100_switches_on_postgresql():
     """100 readers voting in the same instant make 총 투표수 exactly 100; then all switch sides at once."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises every writer, so nothing would race")
     poll = make_poll()
     pro, con = choices(poll)
     voters = [browser(f"crowd-{i}") for i in range(100)]
@@ -62,12 +62,10 @@ def test_100_voters_at_once_then_100_switches_on_postgresql():
     assert_counters_match_rows(poll)
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres(reason="needs PostgreSQL: the one-statement first vote is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_100_new_readers_at_once_through_the_one_statement_first_vote():
     """100 readers without a voter cookie vote in the same instant: 100 rows, counts equal to them."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: the one-statement first vote is PostgreSQL's")
     poll = make_poll()
     pro, con = choices(poll)
     connection.close()

@@ -310,9 +310,8 @@ def test_demo_poll_is_created_once_with_no_votes():
     assert counts(poll) == [0, 0] and not Vote.objects.exists()
 
 
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the one-statement first vote is PostgreSQL's (data-modifying WITH clauses)",
+needs_postgresql = pytest.mark.postgres(
+    reason="the one-statement first vote is PostgreSQL's (data-modifying WITH clauses)"
 )
 
 
