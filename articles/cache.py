@@ -165,13 +165,14 @@ def serve_article_page(request, article_id: int, render_page, render_poll) -> Ht
     `render_poll(extra_context)` renders just the poll section, for a page whose shell is
     still current.
     """
-    reader = reader_key(request)
-    if reader is None:
-        return render_page({})
     versions = article_versions(article_id)
     if versions is None:
         return render_page({})
     shell_version, page_version = versions
+    fragments = fragment_context(shell_version)
+    reader = reader_key(request)
+    if reader is None:
+        return render_page(fragments)
     place = {
         "article_id": article_id,
         "scheme": request.scheme,
@@ -198,7 +199,7 @@ def serve_article_page(request, article_id: int, render_page, render_poll) -> Ht
             )
             shell = local.get(shell_key) or shared.get(shell_key)
             if shell is None:
-                response = render_page(SHELL_CONTEXT)
+                response = render_page({**SHELL_CONTEXT, **fragments})
                 if response.status_code != 200 or getattr(response, "streaming", False):
                     return _personalise(request, response.content, response)
                 shell = (response.content, response["Content-Type"])
@@ -214,6 +215,23 @@ def serve_article_page(request, article_id: int, render_page, render_poll) -> Ht
     content, content_type = entry
     response = _personalise(request, content, HttpResponse(content_type=content_type))
     return _revalidate(response, etag)
+
+
+def fragment_context(shell_version: str) -> dict:
+    """What article_detail.html keys its shared fragments on (see `{% cache %}` there).
+
+    The parts of the page that are the same for every anonymous reader are kept rendered,
+    so even a page rendered afresh (a query string, a member's own page after any write)
+    renders only what is personal or has just changed: the comment section under the
+    shell's version, the article's text and the related cards under the site's alone (only
+    the admin changes them; a comment or a like leaves them as they were).
+    """
+    return {
+        "fragment_version": shell_version,
+        # The shell's version is "<article token>.<site token>" (article_versions).
+        "site_version": shell_version.rpartition(".")[2],
+        "fragment_seconds": int(caches["local"].default_timeout or 0) or None,
+    }
 
 
 def _revalidate(response: HttpResponse, etag: str) -> HttpResponse:

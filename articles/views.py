@@ -27,7 +27,12 @@ def article_detail(request, pk):
             Article.objects.visible_to(request.user).select_related("category", "reporter"), pk=pk
         )
 
+    @functools.cache
+    def related():
+        return decorate_cards(Article.objects.related_to(article()))
+
     def render_page(extra_context):
+        # Querysets and `related` stay lazy: a fragment served from the cache never runs them.
         return render(
             request,
             "articles/article_detail.html",
@@ -35,7 +40,7 @@ def article_detail(request, pk):
                 "article": article(),
                 "summary_lines": article().summary_lines.all(),
                 "debate_lines": article().debate_lines.all(),
-                "related": decorate_cards(Article.objects.related_to(article())),
+                "related": related,
                 "is_preview": not article().is_public,
                 **extra_context,
             },

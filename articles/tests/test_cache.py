@@ -262,3 +262,37 @@ def test_voters_share_the_page_around_their_own_poll(django_capture_on_commit_ca
     pages = [page_text(first), page_text(voters[1].get(url))]
     assert "찬성 50.0% (1표)" in pages[0] and "반대 50.0% (1표)" in pages[1]
     assert "내 선택: 찬성" in pages[0] and "내 선택: 반대" in pages[1]
+
+
+def test_a_page_rendered_afresh_reuses_what_every_reader_shares(
+    article, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """A query string renders the page afresh, yet the article's text, its comments and the
+    related cards stay rendered: only the article row and the poll are read again, and a
+    new comment still shows on the very next request."""
+    from comments.services import comment_create
+
+    url = f"{article.get_absolute_url()}?utm_source=newsletter"
+    Client().get(url)
+    with django_assert_max_num_queries(2):
+        text = page_text(Client().get(url))
+    assert "캐시 시험 기사" in text and "댓글 0" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(article=article, author=make_user(), body="새로 달린 의견입니다")
+    text = page_text(Client().get(url))
+    assert "새로 달린 의견입니다" in text and "댓글 1" in text
+
+
+def test_a_member_never_gets_the_comment_section_kept_for_anonymous_readers(article):
+    """Anonymous readers get sign-in links under a comment; a member gets the buttons."""
+    from django.urls import reverse
+
+    from comments.services import comment_create
+
+    comment = comment_create(article=article, author=make_user(), body="공감을 기다리는 댓글")
+    react = reverse("comments:react", args=[comment.pk])
+    url = f"{article.get_absolute_url()}?tab=all"
+    assert react not in Client().get(url).content.decode()
+    member = Client()
+    member.force_login(make_user(username="reader"))
+    assert f'action="{react}"' in member.get(url).content.decode()
