@@ -22,6 +22,11 @@ strings, htmx partials and one-time messages are always rendered afresh. The CSR
 (aipick.csrf) and the CSP nonce are placeholders filled in per request, so one reader's
 token never reaches another.
 
+Below the whole page, the same versions key what a page rendered afresh reuses: the rows
+it shows (`kept`: the article with its counts, the poll with its choices) and the parts
+every reader sees alike (`fragment_context`: the text, the related cards, the comment
+section as anonymous readers see it).
+
 If a token could not be moved (Redis down at that moment), the local entries' timeout
 (DJANGO_PAGE_CACHE_SECONDS, 30 s) bounds how long a stale page can live; counts of
 *other* articles in the related cards follow the same timeout.
@@ -169,7 +174,7 @@ def serve_article_page(request, article_id: int, render_page, render_poll) -> Ht
     if versions is None:
         return render_page({})
     shell_version, page_version = versions
-    fragments = fragment_context(shell_version)
+    fragments = fragment_context(shell_version, page_version)
     reader = reader_key(request)
     if reader is None:
         return render_page(fragments)
@@ -207,7 +212,7 @@ def serve_article_page(request, article_id: int, render_page, render_poll) -> Ht
             local.set(shell_key, shell)
             content, content_type = shell
             if _POLL_SLOT_BYTES in content:
-                poll = render_poll(PLACEHOLDER_CONTEXT)
+                poll = render_poll({**PLACEHOLDER_CONTEXT, **fragments})
                 content = content.replace(_POLL_SLOT_BYTES, poll.encode(), 1)
             entry = (content, content_type)
             shared.set(key, entry)
@@ -217,8 +222,9 @@ def serve_article_page(request, article_id: int, render_page, render_poll) -> Ht
     return _revalidate(response, etag)
 
 
-def fragment_context(shell_version: str) -> dict:
-    """What article_detail.html keys its shared fragments on (see `{% cache %}` there).
+def fragment_context(shell_version: str, page_version: str) -> dict:
+    """What article_detail.html keys its shared fragments on (see `{% cache %}` there), and
+    the versions `kept` rows follow.
 
     The parts of the page that are the same for every anonymous reader are kept rendered,
     so even a page rendered afresh (a query string, a member's own page after any write)
@@ -228,10 +234,33 @@ def fragment_context(shell_version: str) -> dict:
     """
     return {
         "fragment_version": shell_version,
+        "page_version": page_version,
         # The shell's version is "<article token>.<site token>" (article_versions).
         "site_version": shell_version.rpartition(".")[2],
         "fragment_seconds": int(caches["local"].default_timeout or 0) or None,
     }
+
+
+_MISSING = object()
+
+
+def kept(name: str, version: str | None, load):
+    """`load()`, kept in this process's memory for later calls with the same `version`.
+
+    For rows the page shows that only a write changes (the article with its counts, the
+    poll with its choices), under the version that write moves: a page rendered afresh
+    then reads nothing it already read, and still shows every write on the next request.
+    With no version (the shared cache is down) it is always `load()`.
+    """
+    if version is None:
+        return load()
+    key = f"articles:kept:{name}:{version}"
+    local = caches["local"]
+    value = local.get(key, _MISSING)
+    if value is _MISSING:
+        value = load()
+        local.set(key, value)
+    return value
 
 
 def _revalidate(response: HttpResponse, etag: str) -> HttpResponse:

@@ -179,6 +179,10 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    def is_visible_to(self, user) -> bool:
+        """`Article.objects.visible_to(user)`, for a row already in hand."""
+        return self.is_public or (user.is_authenticated and user.is_staff)
+
     @property
     def copyright_line(self) -> str:
         return f"[저작권자ⓒ {self.source_name}. 무단전재-재배포 금지]"

@@ -1,12 +1,13 @@
 import functools
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from aipick.decorators import read_only
 
-from .cache import serve_article_page
+from .cache import kept, serve_article_page
 from .hooks import decorate_cards
 from .models import Article, Category
 
@@ -22,33 +23,39 @@ def paginate(request, queryset):
 @read_only
 def article_detail(request, pk):
     @functools.cache
-    def article():
-        return get_object_or_404(
-            Article.objects.visible_to(request.user).select_related("category", "reporter"), pk=pk
+    def article(version):
+        # The row with its counts is the same for every reader until a write moves `version`.
+        found = kept(
+            f"article:{pk}",
+            version,
+            lambda: Article.objects.select_related("category", "reporter").filter(pk=pk).first(),
         )
-
-    @functools.cache
-    def related():
-        return decorate_cards(Article.objects.related_to(article()))
+        if found is None or not found.is_visible_to(request.user):
+            raise Http404
+        return found
 
     def render_page(extra_context):
-        # Querysets and `related` stay lazy: a fragment served from the cache never runs them.
+        shown = article(extra_context.get("fragment_version"))
+        # Querysets and the related cards stay lazy: a fragment kept rendered never runs them.
         return render(
             request,
             "articles/article_detail.html",
             {
-                "article": article(),
-                "summary_lines": article().summary_lines.all(),
-                "debate_lines": article().debate_lines.all(),
-                "related": related,
-                "is_preview": not article().is_public,
+                "article": shown,
+                "summary_lines": shown.summary_lines.all(),
+                "debate_lines": shown.debate_lines.all(),
+                "related": functools.cache(
+                    lambda: decorate_cards(Article.objects.related_to(shown))
+                ),
+                "is_preview": not shown.is_public,
                 **extra_context,
             },
         )
 
     def render_poll(extra_context):
+        shown = article(extra_context.get("fragment_version"))
         return render_to_string(
-            "articles/poll_slot.html", {"article": article(), **extra_context}, request=request
+            "articles/poll_slot.html", {"article": shown, **extra_context}, request=request
         )
 
     # Anonymous readers with nothing personal share one rendering per version of the page.

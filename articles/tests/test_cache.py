@@ -265,22 +265,46 @@ def test_voters_share_the_page_around_their_own_poll(django_capture_on_commit_ca
 
 
 def test_a_page_rendered_afresh_reuses_what_every_reader_shares(
-    article, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    """A query string renders the page afresh, yet the article's text, its comments and the
-    related cards stay rendered: only the article row and the poll are read again, and a
-    new comment still shows on the very next request."""
+    """A query string renders the page afresh, yet what only a write changes is kept: the
+    article row, the poll, the text, the comments and the related cards cost no query until
+    the next write — and a new comment or vote still shows on the very next request."""
     from comments.services import comment_create
+    from polls.services import poll_vote_cast
+    from polls.tests.factories import browser, choices, make_poll
 
+    poll = make_poll(results_visibility="always")
+    article = poll.article
     url = f"{article.get_absolute_url()}?utm_source=newsletter"
     Client().get(url)
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(0):
         text = page_text(Client().get(url))
-    assert "캐시 시험 기사" in text and "댓글 0" in text
+    assert article.title in text and "댓글 0" in text and "총 투표수: 0" in text
     with django_capture_on_commit_callbacks(execute=True):
         comment_create(article=article, author=make_user(), body="새로 달린 의견입니다")
     text = page_text(Client().get(url))
     assert "새로 달린 의견입니다" in text and "댓글 1" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_vote_cast(poll=poll, choice=choices(poll)[0], voter=browser())
+    assert "총 투표수: 1" in page_text(Client().get(url))
+
+
+def test_a_kept_article_still_follows_the_clock_and_the_reader(article):
+    """A scheduled article is kept like any row, yet readers get a 404 until its time and
+    staff its preview."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article.published_at = timezone.now() + timedelta(hours=1)
+    article.save()
+    url = f"{article.get_absolute_url()}?from=feed"
+    assert Client().get(url).status_code == 404
+    staff = Client()
+    staff.force_login(make_user(username="desk", staff=True))
+    assert "미리보기" in page_text(staff.get(url))
+    assert Client().get(url).status_code == 404
 
 
 def test_a_member_never_gets_the_comment_section_kept_for_anonymous_readers(article):
