@@ -320,3 +320,19 @@ def test_a_member_never_gets_the_comment_section_kept_for_anonymous_readers(arti
     member = Client()
     member.force_login(make_user(username="reader"))
     assert f'action="{react}"' in member.get(url).content.decode()
+
+
+def test_counts_repaired_by_recount_show_on_the_next_request(
+    article, django_capture_on_commit_callbacks
+):
+    """A page kept with a drifted count is retired once `recount` puts the count right."""
+    from django.core.management import call_command
+
+    from articles.models import Article
+
+    Article.objects.filter(pk=article.pk).update(save_count=7)
+    url = article.get_absolute_url()
+    assert "저장 7" in page_text(Client().get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recount", verbosity=0)
+    assert "저장 0" in page_text(Client().get(url))

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles.cache import site_changed
 from articles.hooks import app_functions
 
 
@@ -14,4 +15,7 @@ class Command(BaseCommand):
             fixed = recount()
             total += fixed
             self.stdout.write(f"{label}: {fixed}건 수정")
+        if total:
+            # Pages and rows kept under the old versions show the drifted numbers.
+            site_changed()
         self.stdout.write(self.style.SUCCESS(f"카운터 점검 완료: {total}건 수정"))
