@@ -237,7 +237,8 @@ def fragment_context(shell_version: str, page_version: str) -> dict:
         "page_version": page_version,
         # The shell's version is "<article token>.<site token>" (article_versions).
         "site_version": shell_version.rpartition(".")[2],
-        "fragment_seconds": int(caches["local"].default_timeout or 0) or None,
+        # The local tier's own timeout: 0 (DJANGO_PAGE_CACHE_SECONDS=0) keeps nothing, as for pages.
+        "fragment_seconds": caches["local"].default_timeout,
     }
 
 

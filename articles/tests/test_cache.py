@@ -336,3 +336,17 @@ def test_counts_repaired_by_recount_show_on_the_next_request(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("recount", verbosity=0)
     assert "저장 0" in page_text(Client().get(url))
+
+
+def test_a_zero_page_cache_time_keeps_nothing_rendered(settings, article):
+    """DJANGO_PAGE_CACHE_SECONDS=0 turns the fragments and kept rows off with the pages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {**settings.CACHES, "local": {**settings.LOCAL_PAGE_CACHE, "TIMEOUT": 0}}
+    url = f"{article.get_absolute_url()}?utm_source=feed"
+    Client().get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(url).status_code == 200
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "articles_article" in tables and "comments_comment" in tables
