@@ -1,56 +1,24 @@
-"""Writes that touch several rows for polls, and the counter repair path.
-
-Every counter moves with `F()` in the transaction that writes the row it counts; the
-vote row is locked first (`select_for_update`) so a voter's concurrent requests queue.
-"""
+"""Votes: who is voting (`Voter`), a vote cast, moved or merged on sign-in, a member's side."""
 
 import secrets
 from dataclasses import dataclass, replace
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, PositiveIntegerField, Subquery, When
+from django.db.models import Case, F, PositiveIntegerField, Subquery, When
 from django.utils import timezone
 
-from aipick.counters import repair, rows_pointing_at
 from articles.cache import article_changed, poll_changed
 from articles.models import Article
 
-from .models import Choice, Poll, PollSnapshot, Vote
-from .results import format_tenths, shares_in_tenths
-
-POLL_CLOSED = "투표가 마감되었습니다."
-POLL_NOT_OPEN = "아직 투표가 시작되지 않았습니다."
-POLL_NOT_FOUND = "투표를 찾을 수 없습니다."
-POLL_CHOICE_INVALID = "선택지를 다시 골라 주세요. 이 투표에 없는 선택입니다."
-POLL_SIGN_IN_REQUIRED = "이 투표는 로그인한 회원만 참여할 수 있습니다."
-POLL_RATE_LIMITED = "짧은 시간에 투표 요청이 너무 많습니다. 잠시 뒤 다시 시도해 주세요."
-POLL_BODY_TOO_LARGE = "요청이 너무 큽니다."
-POLL_VOTED = "{label}에 투표했습니다."
-POLL_CHANGED = "선택을 {label}(으)로 바꿨습니다."
-POLL_UNCHANGED = "이미 {label}에 투표했습니다. 다른 쪽을 누르면 선택이 바뀝니다."
-
-# Editing a poll's choices (the admin): one label per line.
-CHOICES_MIN, CHOICES_MAX = 2, 6
-CHOICE_LABEL_MAX = Choice._meta.get_field("label").max_length
-POLL_CHOICES_TOO_FEW = "선택지를 두 개 이상 적어 주세요. 한 줄에 하나씩 적습니다."
-POLL_CHOICES_TOO_MANY = "선택지는 여섯 개까지 둘 수 있습니다."
-POLL_CHOICE_EMPTY = "빈 선택지는 둘 수 없습니다."
-POLL_CHOICE_TOO_LONG = f"선택지는 {CHOICE_LABEL_MAX}자까지 쓸 수 있습니다: {{label}}"
-POLL_CHOICE_DUPLICATE = "같은 선택지를 두 번 적었습니다: {label}"
-POLL_CHOICE_HAS_VOTES = (
-    "‘{label}’에는 이미 {count}표가 있어 지우거나 이름을 바꿀 수 없습니다. "
-    "표가 없는 선택지만 지울 수 있습니다."
+from ..models import Choice, Poll, Vote
+from .errors import (
+    POLL_CHOICE_INVALID,
+    POLL_CLOSED,
+    POLL_NOT_FOUND,
+    POLL_NOT_OPEN,
+    POLL_SIGN_IN_REQUIRED,
+    VoteRefused,
 )
-
-
-class VoteRefused(Exception):
-    """A vote the rules do not allow; `status` is the HTTP answer for a plain form POST."""
-
-    def __init__(self, message: str, *, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -284,110 +252,3 @@ def poll_votes_merge(*, anonymous_key: str, user) -> int:
     for article_id in polls.values_list("article_id", flat=True):
         article_changed(article_id)
     return len(browser_votes)
-
-
-def poll_choice_labels_check(labels: list[str]) -> None:
-    """Refuse a list of labels that is not 2–6 unique, non-empty labels of at most 40 characters."""
-    errors = []
-    if len(labels) < CHOICES_MIN:
-        errors.append(ValidationError(POLL_CHOICES_TOO_FEW, code="too_few"))
-    if len(labels) > CHOICES_MAX:
-        errors.append(ValidationError(POLL_CHOICES_TOO_MANY, code="too_many"))
-    seen = set()
-    for label in labels:
-        if not label:
-            errors.append(ValidationError(POLL_CHOICE_EMPTY, code="empty"))
-        elif len(label) > CHOICE_LABEL_MAX:
-            errors.append(ValidationError(POLL_CHOICE_TOO_LONG.format(label=label), code="long"))
-        elif label in seen:
-            errors.append(
-                ValidationError(POLL_CHOICE_DUPLICATE.format(label=label), code="duplicate")
-            )
-        seen.add(label)
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def poll_choices_check(*, poll: Poll, labels: list[str]) -> None:
-    """Refuse labels that would drop (remove or rename) a choice somebody voted for.
-
-    The poll's choices stay locked until the caller's transaction ends, so a vote cannot
-    land on a choice between this check and `poll_choices_set` in the same transaction
-    (the admin validates and saves in one).
-    """
-    poll_choice_labels_check(labels)
-    if poll.pk is None:
-        return
-    dropped = {
-        c.ref: c.label
-        # In `ref` order, as the vote's own UPDATE takes them, so the two cannot deadlock.
-        for c in Choice.objects.select_for_update().filter(poll=poll).order_by("ref")
-        if c.label not in labels
-    }
-    if not dropped:
-        return
-    # Counted from the rows, not `vote_count`: the rows are what a deletion would orphan.
-    voted = (
-        Vote.objects.filter(choice__in=list(dropped))
-        .values_list("choice")
-        .annotate(n=Count("id"))
-        .order_by("choice")
-    )
-    errors = [
-        ValidationError(POLL_CHOICE_HAS_VOTES.format(label=dropped[ref], count=n), code="voted")
-        for ref, n in voted
-    ]
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def poll_choices_set(*, poll: Poll, labels: list[str]) -> None:
-    """Make the poll's choices these labels, in this order.
-
-    A label already there keeps its row, and so its votes and counts; only its order
-    moves. New labels become new choices. A choice missing from the list is deleted,
-    which `poll_choices_check` allows only when nobody voted for it. Counters are not
-    touched: no vote moves.
-    """
-    poll_choices_check(poll=poll, labels=labels)
-    existing = {c.label: c for c in Choice.objects.filter(poll=poll)}
-    Choice.objects.filter(poll=poll).exclude(label__in=labels).delete()
-    for order, label in enumerate(labels, start=1):
-        choice = existing.get(label)
-        if choice is None:
-            Choice.objects.create(poll=poll, label=label, order=order)
-        elif choice.order != order:
-            Choice.objects.filter(pk=choice.pk).update(order=order)
-    article_changed(poll.article_id)
-
-
-def poll_snapshot_freeze(*, poll: Poll) -> PollSnapshot | None:
-    """Freeze a closed poll's result once; later calls return the same row unchanged."""
-    if not poll.is_closed:
-        return None
-    existing = PollSnapshot.objects.filter(poll=poll).first()
-    if existing:
-        return existing
-    choices = list(poll.choices.order_by("order", "id"))
-    counts = [c.vote_count for c in choices]
-    tenths = shares_in_tenths(counts)
-    results = [
-        {"label": c.label, "count": c.vote_count, "percent": format_tenths(t)}
-        for c, t in zip(choices, tenths, strict=True)
-    ]
-    try:
-        with transaction.atomic():
-            snapshot = PollSnapshot.objects.create(poll=poll, total=sum(counts), results=results)
-            article_changed(poll.article_id)
-            return snapshot
-    except IntegrityError:
-        # Another request froze it a moment ago; theirs is the same numbers.
-        return PollSnapshot.objects.get(poll=poll)
-
-
-def recount() -> int:
-    """Rebuild every choice's vote_count from the Vote rows; returns how many were wrong."""
-    actual = rows_pointing_at(Vote, field="choice", outer="ref")
-    return repair(Choice.objects.all(), "vote_count", actual)

@@ -1,0 +1,202 @@
+"""A new comment or reply: the text cleaned, the rate limits claimed, `댓글 N` moved."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from aipick import ratelimit
+from articles.cache import article_changed
+from articles.models import Article
+
+from ..models import Comment
+from ..rendering import normalize, render_comment
+from ..sides import side_at_post, side_sql
+from .errors import (
+    COMMENT_ARTICLE_CLOSED,
+    COMMENT_DAILY_LIMIT,
+    COMMENT_DUPLICATE,
+    COMMENT_EMPTY,
+    COMMENT_REPLY_DEPTH,
+    COMMENT_THREAD_CLOSED,
+    COMMENT_TOO_FAST,
+    COMMENT_TOO_LONG,
+    CommentError,
+)
+
+
+def clean_body(body: str) -> str:
+    text = normalize(body)
+    if not text:
+        raise CommentError(COMMENT_EMPTY)
+    if len(text) > settings.COMMENT_MAX_LENGTH:
+        raise CommentError(
+            COMMENT_TOO_LONG.format(limit=settings.COMMENT_MAX_LENGTH, length=len(text))
+        )
+    return text
+
+
+def same_text_key(author, text: str) -> str:
+    """The rate-limit key marking that this member posted this (normalised) text."""
+    return f"comments:same:{author.pk}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
+def _claim_allowance(author, text: str) -> tuple[list, tuple]:
+    """Refuse a repeat or a member over a limit; otherwise count the comment.
+
+    Burst, daily and same-text rules are decided together in one round trip to the
+    rate-limit store: a repeat counts nothing, and a comment refused by a limit leaves no
+    same-text mark behind. Returns the rules claimed, for `_give_back` if the comment is
+    not saved after all.
+    """
+    limits = []
+    seconds = settings.COMMENT_RATE_SECONDS
+    if seconds:
+        limits.append((f"comments:burst:{author.pk}", 1, seconds))
+    daily = settings.COMMENT_DAILY_LIMIT
+    if daily:
+        today = timezone.localdate().isoformat()
+        limits.append((f"comments:day:{author.pk}:{today}", daily, 86400))
+    once = (same_text_key(author, text), settings.COMMENT_DUPLICATE_WINDOW)
+    refused = ratelimit.attempt(limits, once=once)
+    if refused is None:
+        return limits, once
+    if refused == once[0]:
+        raise CommentError(COMMENT_DUPLICATE)
+    if seconds and refused == limits[0][0]:
+        raise CommentError(COMMENT_TOO_FAST.format(seconds=seconds))
+    raise CommentError(COMMENT_DAILY_LIMIT.format(limit=daily))
+
+
+def _give_back(claim: tuple[list, tuple]) -> None:
+    """A comment not saved costs no allowance and is no repeat when sent again."""
+    limits, once = claim
+    ratelimit.undo(limits, once=once)
+
+
+@transaction.atomic
+def comment_create(
+    *, article: Article, author, body: str, parent: Comment | None = None
+) -> Comment:
+    """Post a comment or a reply; `댓글 N` moves in the same transaction.
+
+    The same-text and rate rules are per member and decided atomically in the rate-limit
+    store (Redis in production) once every other check passed: a refused comment costs no
+    allowance, and of two identical comments sent at once exactly one is saved. The article
+    row is locked only by the closing counter UPDATE, which moves `댓글 N` only while the
+    article is public: a concurrent unpublish either lands first and the comment is
+    refused, or lands after the commit.
+    """
+    text = clean_body(body)
+    if not article.is_public:
+        raise CommentError(COMMENT_ARTICLE_CLOSED)
+    if parent is not None:
+        parent = Comment.objects.select_for_update().get(pk=parent.pk)
+        if parent.article_id != article.pk:
+            raise CommentError(COMMENT_ARTICLE_CLOSED)
+        if parent.parent_id is not None:
+            raise CommentError(COMMENT_REPLY_DEPTH)
+        if parent.status != Comment.Status.VISIBLE:
+            raise CommentError(COMMENT_THREAD_CLOSED)
+    claim = _claim_allowance(author, text)
+    try:
+        comment = Comment(
+            article=article,
+            author=author,
+            parent=parent,
+            body=text,
+            # Read by the INSERT itself: the side held at that moment, with no query of its own.
+            side_at_post=side_at_post(article=article, user=author),
+        )
+        # Foreign keys and the check constraint are the database's to enforce; validating
+        # them here would only repeat the lookups (one query each) the insert makes anyway.
+        comment.full_clean(
+            exclude=["body_html", "article", "author", "parent", "side_at_post"],
+            validate_constraints=False,
+        )
+        comment.save()
+        if (
+            not Article.objects.published()
+            .filter(pk=article.pk)
+            .update(comment_count=F("comment_count") + 1)
+        ):
+            raise CommentError(COMMENT_ARTICLE_CLOSED)  # unpublished meanwhile: rolled back
+    except BaseException:
+        _give_back(claim)
+        raise
+    article_changed(article.pk)
+    return comment
+
+
+# A member's comment (not a reply) counted and written in one statement: the counter
+# UPDATE finds the article only while it is public, and the INSERT takes its article id
+# from that UPDATE, so either both happen or neither. In autocommit the statement is its
+# own transaction. `{side}` is the author's side, as `comment_create` stores it.
+QUICK_COMMENT_SQL = """
+WITH counted AS (
+    UPDATE articles_article SET comment_count = comment_count + 1
+    WHERE id = %s AND status = %s AND published_at <= %s
+    RETURNING id
+)
+INSERT INTO comments_comment (
+    article_id, author_id, parent_id, body, body_html, status, side_at_post,
+    like_count, dislike_count, report_count, created_at, edited_at
+)
+SELECT id, %s, NULL, %s, %s, %s, {side}, 0, 0, 0, %s, NULL FROM counted
+RETURNING id, side_at_post
+"""
+
+
+def comment_create_quick(*, article_id: int, author, body: str) -> Comment | None:
+    """`comment_create` for a member's comment on an article, without loading the article.
+
+    Refuses what `comment_create` refuses, with the same messages, and saves what it saves,
+    with `댓글 N`; returns None, with nothing written or counted, when the article is not
+    public (or on SQLite): `comment_create` then explains, after the view found the article.
+    It exists for speed: the article lookup, BEGIN, INSERT, UPDATE and COMMIT of the ORM
+    path cost several times this one statement. PostgreSQL only: data-modifying WITH
+    clauses are its own.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    text = clean_body(body)
+    claim = _claim_allowance(author, text)
+    now = timezone.now()
+    html = render_comment(text)
+    side, side_params = side_sql(article_id=article_id, user_id=author.pk)
+    params = [
+        article_id,
+        Article.Status.PUBLISHED,
+        now,
+        author.pk,
+        text,
+        html,
+        Comment.Status.VISIBLE,
+        *side_params,
+        now,
+    ]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(QUICK_COMMENT_SQL.format(side=side), params)
+            row = cursor.fetchone()
+    except BaseException:
+        _give_back(claim)
+        raise
+    if row is None:
+        _give_back(claim)
+        return None
+    article_changed(article_id)
+    comment = Comment(
+        id=row[0],
+        article_id=article_id,
+        author_id=author.pk,
+        body=text,
+        body_html=html,
+        side_at_post=row[1],
+        created_at=now,
+    )
+    comment._state.adding = False
+    comment._state.db = connection.alias
+    return comment

@@ -1,0 +1,79 @@
+"""What readers do to someone else's comment: 공감/비공감 and reports."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from articles.cache import article_changed
+
+from ..models import Comment, CommentReaction, CommentReport
+from .changes import _set_status
+from .errors import (
+    COMMENT_ALREADY_REPORTED,
+    COMMENT_NOT_AVAILABLE,
+    COMMENT_OWN_REACTION,
+    COMMENT_OWN_REPORT,
+    COMMENT_REPORT_REASON,
+    CommentError,
+)
+
+
+@transaction.atomic
+def comment_react(*, comment: Comment, user, kind: str | None) -> str | None:
+    """Set this member's reaction to `like`, `dislike` or none; returns the reaction now held.
+
+    The form says which state it wants, so a double submit repeats a state, never a count.
+    """
+    if kind not in {None, *CommentReaction.Kind.values}:
+        raise CommentError("알 수 없는 반응입니다.")
+    if comment.author_id == user.pk:
+        raise CommentError(COMMENT_OWN_REACTION)
+    if not Comment.objects.filter(pk=comment.pk, status=Comment.Status.VISIBLE).exists():
+        raise CommentError(COMMENT_NOT_AVAILABLE)
+    field = {"like": "like_count", "dislike": "dislike_count"}
+    existing = (
+        CommentReaction.objects.select_for_update().filter(comment=comment, user=user).first()
+    )
+    if existing is not None and existing.kind == kind:
+        return kind
+    # One version bump for whatever follows (an unlike, a like, or both).
+    article_changed(comment.article_id)
+    if existing is not None:
+        existing.delete()
+        Comment.objects.filter(pk=comment.pk).update(
+            **{field[existing.kind]: F(field[existing.kind]) - 1}
+        )
+    if kind is not None:
+        try:
+            with transaction.atomic():
+                CommentReaction.objects.create(comment=comment, user=user, kind=kind)
+        except IntegrityError:
+            # A concurrent request of the same member won; its row and count stand.
+            return CommentReaction.objects.get(comment=comment, user=user).kind
+        Comment.objects.filter(pk=comment.pk).update(**{field[kind]: F(field[kind]) + 1})
+    return kind
+
+
+@transaction.atomic
+def comment_report(*, comment: Comment, user, reason: str) -> CommentReport:
+    """Report once per member; at the threshold of distinct reporters the comment hides itself."""
+    if reason not in CommentReport.Reason.values:
+        raise CommentError(COMMENT_REPORT_REASON)
+    if comment.author_id == user.pk:
+        raise CommentError(COMMENT_OWN_REPORT)
+    if comment.status == Comment.Status.DELETED:
+        raise CommentError(COMMENT_NOT_AVAILABLE)
+    try:
+        with transaction.atomic():
+            report = CommentReport.objects.create(comment=comment, user=user, reason=reason)
+    except IntegrityError:
+        raise CommentError(COMMENT_ALREADY_REPORTED) from None
+    Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+    hide = Comment.objects.filter(
+        pk=comment.pk,
+        status=Comment.Status.VISIBLE,
+        report_count__gte=settings.COMMENT_REPORT_THRESHOLD,
+    )
+    if hide.exists():
+        _set_status([comment.pk], to=Comment.Status.HIDDEN, only_from=[Comment.Status.VISIBLE])
+    return report

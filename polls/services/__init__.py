@@ -1,0 +1,89 @@
+"""Writes that touch several rows for polls, and the counter repair path.
+
+Every counter moves with `F()` in the transaction that writes the row it counts; the
+vote row is locked first (`select_for_update`) so a voter's concurrent requests queue.
+
+- `errors`: the refusal messages, the limits on choices and `VoteRefused`.
+- `voting`: `Voter`, and a vote cast, moved, merged on sign-in or refused.
+- `choices`: the admin's edit of a poll's choices.
+- `closing`: a closed poll's result frozen once.
+- `counters`: `recount`, the repair path for `manage.py recount`.
+"""
+
+from .choices import poll_choice_labels_check, poll_choices_check, poll_choices_set
+from .closing import poll_snapshot_freeze
+from .counters import recount
+from .errors import (
+    CHOICE_LABEL_MAX,
+    CHOICES_MAX,
+    CHOICES_MIN,
+    POLL_BODY_TOO_LARGE,
+    POLL_CHANGED,
+    POLL_CHOICE_DUPLICATE,
+    POLL_CHOICE_EMPTY,
+    POLL_CHOICE_HAS_VOTES,
+    POLL_CHOICE_INVALID,
+    POLL_CHOICE_TOO_LONG,
+    POLL_CHOICES_TOO_FEW,
+    POLL_CHOICES_TOO_MANY,
+    POLL_CLOSED,
+    POLL_NOT_FOUND,
+    POLL_NOT_OPEN,
+    POLL_RATE_LIMITED,
+    POLL_SIGN_IN_REQUIRED,
+    POLL_UNCHANGED,
+    POLL_VOTED,
+    VoteRefused,
+)
+from .voting import (
+    FIRST_VOTE_SQL,
+    MEMBER_SIDE_SQL,
+    Voter,
+    member_side_sql,
+    new_browser_token,
+    poll_attempt_blocked,
+    poll_check_open,
+    poll_vote_cast,
+    poll_vote_first,
+    poll_vote_submit,
+    poll_votes_merge,
+)
+
+__all__ = [
+    "CHOICES_MAX",
+    "CHOICES_MIN",
+    "CHOICE_LABEL_MAX",
+    "FIRST_VOTE_SQL",
+    "MEMBER_SIDE_SQL",
+    "POLL_BODY_TOO_LARGE",
+    "POLL_CHANGED",
+    "POLL_CHOICES_TOO_FEW",
+    "POLL_CHOICES_TOO_MANY",
+    "POLL_CHOICE_DUPLICATE",
+    "POLL_CHOICE_EMPTY",
+    "POLL_CHOICE_HAS_VOTES",
+    "POLL_CHOICE_INVALID",
+    "POLL_CHOICE_TOO_LONG",
+    "POLL_CLOSED",
+    "POLL_NOT_FOUND",
+    "POLL_NOT_OPEN",
+    "POLL_RATE_LIMITED",
+    "POLL_SIGN_IN_REQUIRED",
+    "POLL_UNCHANGED",
+    "POLL_VOTED",
+    "VoteRefused",
+    "Voter",
+    "member_side_sql",
+    "new_browser_token",
+    "poll_attempt_blocked",
+    "poll_check_open",
+    "poll_choice_labels_check",
+    "poll_choices_check",
+    "poll_choices_set",
+    "poll_snapshot_freeze",
+    "poll_vote_cast",
+    "poll_vote_first",
+    "poll_vote_submit",
+    "poll_votes_merge",
+    "recount",
+]
