@@ -1,7 +1,7 @@
 """Per-app hooks for the site-wide commands, found by convention so `articles` imports no other app.
 
 An app joins `load_demo` with `<app>/demo.py: load_demo(articles)` and `recount` with
-`<app>/services.py: recount() -> int` (the number of counters it had to repair).
+`<app>/services` (a module or a package): `recount() -> int` (the number of counters it had to repair).
 """
 
 import functools

@@ -12,34 +12,14 @@ PRO = "찬성"
 CON = "반대"
 
 
-def _vote_model():
-    if not apps.is_installed("polls"):
-        return None
-    try:
-        return apps.get_model("polls", "Vote")
-    except LookupError:
-        return None
-
-
 def sides_for_users(*, article, user_ids) -> dict[int, str]:
     """{user id: the label of the choice the member currently votes for} in one query."""
     user_ids = {uid for uid in user_ids if uid}
     if not user_ids or not apps.is_installed("polls"):
         return {}
-    try:
-        from polls.services import sides_for_users as polls_sides
-    except ImportError:
-        polls_sides = None
-    if polls_sides is not None:
-        return dict(polls_sides(article=article, user_ids=user_ids))
-    vote_model = _vote_model()
-    if vote_model is None:
-        return {}
-    # Fallback while polls offers no service: its documented shape (Vote.user, Vote.choice.label).
-    rows = vote_model.objects.filter(poll__article=article, user_id__in=user_ids).values_list(
-        "user_id", "choice__label"
-    )
-    return dict(rows)
+    from polls.services import member_sides
+
+    return member_sides(article=article, user_ids=user_ids)
 
 
 def side_at_post(*, article, user) -> str | RawSQL:

@@ -206,6 +206,15 @@ def member_side_sql(*, article_id: int, user_id: int) -> tuple[str, list]:
     return MEMBER_SIDE_SQL, [article_id, user_id]
 
 
+def member_sides(*, article, user_ids) -> dict[int, str]:
+    """{member id: the label of the choice they vote for now} on the article's poll, in one query."""
+    return dict(
+        Vote.objects.filter(poll__article=article, user_id__in=user_ids).values_list(
+            "user_id", "choice__label"
+        )
+    )
+
+
 def poll_vote_submit(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
     """`poll_vote_cast`, retried once when the same voter's other request inserted first."""
     try:
