@@ -2,7 +2,7 @@
 
 Counters (`Choice.vote_count`, `Choice.switched_away_count`, `Poll.blocked_count`) are
 moved only by `polls.services` with `F()` updates in the transaction that writes the
-rows; `manage.py recount` rebuilds `vote_count` from the Vote rows.
+rows; `manage.py recount` rebuilds the first two from the Vote rows.
 """
 
 from django.conf import settings
@@ -111,6 +111,8 @@ class Choice(models.Model):
     label = models.CharField("선택지", max_length=40)
     order = models.PositiveSmallIntegerField("순서", default=0)
     vote_count = models.PositiveIntegerField("득표", default=0, editable=False)
+    # `마음을 바꾼 독자`: voters whose first vote was this choice and whose vote is now
+    # another (Vote.first_choice), so it counts readers, not clicks.
     switched_away_count = models.PositiveIntegerField(
         "다른 선택으로 바꾼 수", default=0, editable=False
     )
@@ -163,6 +165,19 @@ class Vote(models.Model):
         related_name="votes",
         verbose_name="선택",
     )
+    # The choice of the voter's first vote, never moved: a reader who changes sides and
+    # changes back has not changed their mind, and one who changes back and forth is one
+    # reader. No index of its own, like `poll`: only `recount` groups by it.
+    first_choice = models.ForeignKey(
+        Choice,
+        to_field="ref",
+        db_column="first_choice_ref",
+        on_delete=models.RESTRICT,
+        related_name="+",
+        verbose_name="처음 선택",
+        db_index=False,
+        editable=False,
+    )
     voter_key = models.CharField("투표자", max_length=64)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -186,6 +201,10 @@ class Vote(models.Model):
             ),
             models.CheckConstraint(
                 condition=_ref_belongs_to_poll("choice"), name="vote_choice_in_same_poll"
+            ),
+            models.CheckConstraint(
+                condition=_ref_belongs_to_poll("first_choice"),
+                name="vote_first_choice_in_same_poll",
             ),
             models.CheckConstraint(
                 condition=Q(voter_key__startswith="u:") | Q(voter_key__startswith="a:"),

@@ -60,9 +60,10 @@ def poll_check_open(poll: Poll) -> None:
 def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
     """Record or move this voter's vote; counters move in the same transaction.
 
-    A first vote adds one; another choice moves the vote (old −1, new +1, and the old
-    choice's `switched_away_count` +1); the same choice again changes nothing but is
-    counted as a refused repeat. `vote.outcome` says which: "added", "changed", "unchanged".
+    A first vote adds one; another choice moves the vote (old −1, new +1), and
+    `switched_away_count` of the voter's first choice follows whether the vote now
+    differs from it; the same choice again changes nothing but is counted as a refused
+    repeat. `vote.outcome` says which: "added", "changed", "unchanged".
     Two concurrent first votes by the same voter meet the unique constraint: the loser
     raises IntegrityError and `poll_vote_submit` retries it as a change.
     """
@@ -83,7 +84,12 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
         vote = Vote.objects.select_for_update().filter(poll=poll, voter_key=voter.key).first()
     if vote is None:
         vote = Vote.objects.create(
-            poll=poll, choice=choice, voter_key=voter.key, user=voter.user, created_at=now
+            poll=poll,
+            choice=choice,
+            first_choice=choice,
+            voter_key=voter.key,
+            user=voter.user,
+            created_at=now,
         )
         Choice.objects.filter(ref=choice.ref).update(vote_count=F("vote_count") + 1)
         vote.outcome = "added"
@@ -91,7 +97,10 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
         Poll.objects.filter(pk=poll.pk).update(blocked_count=F("blocked_count") + 1)
         vote.outcome = "unchanged"
     else:
-        old_ref = vote.choice_id
+        old_ref, first_ref = vote.choice_id, vote.first_choice_id
+        # +1 leaving the first choice, −1 coming back to it; between two others, nothing.
+        # The first choice is one of the two locked below whenever this is not 0.
+        switched = (choice.ref != first_ref) - (old_ref != first_ref)
         Vote.objects.filter(pk=vote.pk).update(choice=choice, changed_at=now)
         # Lock both choices in one fixed order first: an UPDATE's own scan order follows
         # where the row versions lie, which moves with every update, so two readers
@@ -110,7 +119,7 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
                 output_field=PositiveIntegerField(),
             ),
             switched_away_count=Case(
-                When(ref=old_ref, then=F("switched_away_count") + 1),
+                When(ref=first_ref, then=F("switched_away_count") + switched),
                 default=F("switched_away_count"),
                 output_field=PositiveIntegerField(),
             ),
@@ -139,8 +148,8 @@ WITH target AS (
       AND (poll.closes_at IS NULL OR poll.closes_at > %(now)s)
       AND (poll.allow_anonymous OR %(is_member)s)
 ), added AS (
-    INSERT INTO polls_vote (poll_id, choice_ref, voter_key, user_id, created_at)
-    SELECT poll_id, ref, %(voter_key)s, %(user_id)s, %(now)s FROM target
+    INSERT INTO polls_vote (poll_id, choice_ref, first_choice_ref, voter_key, user_id, created_at)
+    SELECT poll_id, ref, ref, %(voter_key)s, %(user_id)s, %(now)s FROM target
     ON CONFLICT (poll_id, voter_key) DO NOTHING
     RETURNING choice_ref
 ), counted AS (
@@ -255,6 +264,11 @@ def poll_votes_merge(*, anonymous_key: str, user) -> int:
         if vote.poll_id in already:
             Vote.objects.filter(pk=vote.pk).delete()
             Choice.objects.filter(ref=vote.choice_id).update(vote_count=F("vote_count") - 1)
+            if vote.choice_id != vote.first_choice_id:
+                # The removed voter had changed their mind: they leave that count too.
+                Choice.objects.filter(ref=vote.first_choice_id).update(
+                    switched_away_count=F("switched_away_count") - 1
+                )
         else:
             Vote.objects.filter(pk=vote.pk).update(voter_key=member_key, user=user)
     polls = Poll.objects.filter(pk__in={v.poll_id for v in browser_votes})

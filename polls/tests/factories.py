@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.tests.factories import make_article, make_user
-from polls.models import Choice, Poll
+from polls.models import Choice, Poll, Vote
 from polls.services import Voter
 
 __all__ = ["browser", "make_article", "make_poll", "make_user", "member"]
@@ -43,3 +43,5 @@ def assert_counters_match_rows(poll) -> None:
     """Every count the page shows equals the vote rows behind it."""
     for choice in poll.choices.all():
         assert choice.vote_count == choice.votes.count(), choice.label
+        moved_on = Vote.objects.filter(first_choice=choice).exclude(choice=choice).count()
+        assert choice.switched_away_count == moved_on, choice.label

@@ -15,11 +15,16 @@ pytestmark = pytest.mark.django_db
 def test_database_refuses_a_vote_for_another_polls_choice():
     """A crafted write that skips every check still cannot put a 반대 from poll B into poll A."""
     poll_a, poll_b = make_poll(), make_poll()
-    foreign = choices(poll_b)[0]
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Vote.objects.create(poll=poll_a, choice=foreign, voter_key="a:crafted")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Vote.objects.bulk_create([Vote(poll=poll_a, choice=foreign, voter_key="a:crafted")])
+    own, foreign = choices(poll_a)[0], choices(poll_b)[0]
+    crafted = [
+        {"choice": foreign, "first_choice": own},
+        {"choice": own, "first_choice": foreign},
+    ]
+    for fields in crafted:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Vote.objects.create(poll=poll_a, voter_key="a:crafted", **fields)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Vote.objects.bulk_create([Vote(poll=poll_a, voter_key="a:crafted", **fields)])
     assert not Vote.objects.exists()
 
 
@@ -27,9 +32,9 @@ def test_database_refuses_a_second_vote_by_the_same_voter():
     """A double submit that slipped past the service still leaves one vote, not two."""
     poll = make_poll()
     pro, con = choices(poll)
-    Vote.objects.create(poll=poll, choice=pro, voter_key="a:same")
+    Vote.objects.create(poll=poll, choice=pro, first_choice=pro, voter_key="a:same")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Vote.objects.create(poll=poll, choice=con, voter_key="a:same")
+        Vote.objects.create(poll=poll, choice=con, first_choice=con, voter_key="a:same")
     assert Vote.objects.filter(poll=poll).count() == 1
 
 
@@ -37,7 +42,8 @@ def test_database_refuses_a_voter_key_of_unknown_kind():
     """Votes belong to a member (`u:`) or a browser (`a:`); nothing else can be stored."""
     poll = make_poll()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Vote.objects.create(poll=poll, choice=choices(poll)[0], voter_key="1.2.3.4")
+        pro = choices(poll)[0]
+        Vote.objects.create(poll=poll, choice=pro, first_choice=pro, voter_key="1.2.3.4")
 
 
 def test_choice_refs_are_slots_of_their_poll_and_never_move():

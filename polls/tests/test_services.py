@@ -54,20 +54,26 @@ def test_first_vote_adds_one():
     assert_counters_match_rows(poll)
 
 
-def test_voting_for_the_other_side_moves_the_vote_and_counts_the_change():
-    """Switching 찬성→반대 moves one vote and shows up in `마음을 바꾼 독자`."""
+def test_voting_for_the_other_side_moves_the_vote_and_counts_the_reader():
+    """Switching 찬성→반대 moves one vote and counts one reader in `마음을 바꾼 독자`;
+    switching back takes them off it, and switching back and forth counts them once."""
     poll = make_poll()
     pro, con = choices(poll)
     voter = browser()
+
+    def switched():
+        pro.refresh_from_db()
+        con.refresh_from_db()
+        return (pro.switched_away_count, con.switched_away_count)
+
     poll_vote_cast(poll=poll, choice=pro, voter=voter)
     vote = poll_vote_cast(poll=poll, choice=con, voter=voter)
     assert vote.outcome == "changed" and vote.changed_at is not None
-    assert counts(poll) == [0, 1]
+    assert counts(poll) == [0, 1] and switched() == (1, 0)
     poll_vote_cast(poll=poll, choice=pro, voter=voter)
+    assert counts(poll) == [1, 0] and switched() == (0, 0)
     poll_vote_cast(poll=poll, choice=con, voter=voter)
-    pro.refresh_from_db()
-    con.refresh_from_db()
-    assert (pro.switched_away_count, con.switched_away_count) == (2, 1)
+    assert switched() == (1, 0)
     assert Vote.objects.filter(poll=poll).count() == 1
     assert_counters_match_rows(poll)
 
@@ -192,6 +198,24 @@ def test_sign_in_keeps_the_members_earlier_vote_and_drops_the_browsers():
     assert_counters_match_rows(poll)
 
 
+def test_a_dropped_browser_vote_leaves_the_changed_minds_count_too():
+    """The browser had switched 찬성→반대; once its vote gives way to the member's, that
+    reader is no longer counted in `마음을 바꾼 독자` either."""
+    poll = make_poll()
+    pro, con = choices(poll)
+    user = make_user()
+    poll_vote_cast(poll=poll, choice=con, voter=member(user))
+    token = browser("cafe-pc")
+    poll_vote_cast(poll=poll, choice=pro, voter=token)
+    poll_vote_cast(poll=poll, choice=con, voter=token)
+    pro.refresh_from_db()
+    assert pro.switched_away_count == 1
+    poll_votes_merge(anonymous_key=token.key, user=user)
+    pro.refresh_from_db()
+    assert counts(poll) == [0, 1] and pro.switched_away_count == 0
+    assert_counters_match_rows(poll)
+
+
 def test_sign_in_leaves_closed_polls_as_they_were():
     """A closed poll's final numbers do not move when an earlier voter signs in."""
     poll = make_poll(opens_at=timezone.now() - timedelta(days=2))
@@ -229,6 +253,22 @@ def test_recount_repairs_vote_counts_from_the_rows():
     assert recount() == 2
     assert counts(poll) == [3, 0]
     assert recount() == 0
+
+
+def test_recount_rebuilds_the_changed_minds_count_from_the_rows():
+    """`마음을 바꾼 독자` has rows behind it too: each vote keeps its first choice."""
+    poll = make_poll()
+    pro, con = choices(poll)
+    for n in range(2):
+        poll_vote_cast(poll=poll, choice=pro, voter=browser(f"s{n}"))
+        poll_vote_cast(poll=poll, choice=con, voter=browser(f"s{n}"))
+    Choice.objects.filter(pk=pro.pk).update(switched_away_count=9)
+    Choice.objects.filter(pk=con.pk).update(switched_away_count=1)
+    assert recount() == 2
+    pro.refresh_from_db()
+    con.refresh_from_db()
+    assert (pro.switched_away_count, con.switched_away_count) == (2, 0)
+    assert_counters_match_rows(poll)
 
 
 def test_final_result_is_frozen_once_at_closing():

@@ -21,21 +21,19 @@ class PollMachine(RuleBasedStateMachine):
         self.choices = choices(self.poll)
         self.users = [make_user() for _ in range(MEMBERS)]
         self.browsers = [Voter.browser(f"hyp-{self.poll.pk}-{i}") for i in range(BROWSERS)]
-        # The model: who voted what, and the event counters the page shows.
-        self.ballots: dict[str, int] = {}
-        self.switched = [0] * len(self.choices)
+        # The model: each voter's (first, current) choice, and the refused repeats.
+        self.ballots: dict[str, tuple[int, int]] = {}
         self.blocked = 0
 
     def _cast(self, voter: Voter, choice_index: int):
         poll_vote_cast(poll=self.poll, choice=self.choices[choice_index], voter=voter)
         before = self.ballots.get(voter.key)
         if before is None:
-            self.ballots[voter.key] = choice_index
-        elif before == choice_index:
+            self.ballots[voter.key] = (choice_index, choice_index)
+        elif before[1] == choice_index:
             self.blocked += 1
         else:
-            self.switched[before] += 1
-            self.ballots[voter.key] = choice_index
+            self.ballots[voter.key] = (before[0], choice_index)
 
     @rule(i=st.integers(0, BROWSERS - 1), choice=st.integers(0, 2))
     def browser_votes(self, i, choice):
@@ -50,18 +48,26 @@ class PollMachine(RuleBasedStateMachine):
         browser, member = self.browsers[i], Voter.member(self.users[m])
         poll_votes_merge(anonymous_key=browser.key, user=self.users[m])
         if browser.key in self.ballots:
-            choice = self.ballots.pop(browser.key)
-            self.ballots.setdefault(member.key, choice)
+            ballot = self.ballots.pop(browser.key)
+            self.ballots.setdefault(member.key, ballot)
 
     @invariant()
     def counters_equal_rows_and_the_model(self):
-        rows = dict(Vote.objects.filter(poll=self.poll).values_list("voter_key", "choice_id"))
-        assert rows == {key: self.choices[c].ref for key, c in self.ballots.items()}
+        rows = {
+            key: (first, current)
+            for key, first, current in Vote.objects.filter(poll=self.poll).values_list(
+                "voter_key", "first_choice_id", "choice_id"
+            )
+        }
+        refs = [c.ref for c in self.choices]
+        assert rows == {key: (refs[f], refs[c]) for key, (f, c) in self.ballots.items()}
         for index, choice in enumerate(self.choices):
             choice.refresh_from_db()
-            expected = sum(1 for c in self.ballots.values() if c == index)
-            assert choice.vote_count == expected == sum(1 for r in rows.values() if r == choice.ref)
-            assert choice.switched_away_count == self.switched[index]
+            votes = sum(1 for _, c in self.ballots.values() if c == index)
+            assert choice.vote_count == votes == sum(1 for _, r in rows.values() if r == choice.ref)
+            # Readers who started here and stand elsewhere now, however often they moved.
+            switched = sum(1 for f, c in self.ballots.values() if f == index != c)
+            assert choice.switched_away_count == switched
         self.poll.refresh_from_db()
         assert self.poll.blocked_count == self.blocked
 
