@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from aipick.decorators import read_only
+from articles.cache import article_versions
 from articles.models import Article
 
 from . import services
@@ -68,8 +69,14 @@ def comment_list(request, pk):
     if not request.htmx:
         query = urlencode({**state, "cpage": page})
         return redirect(f"{article.get_absolute_url()}?{query}#comments")
+    versions = article_versions(article.pk)
     context = build_section(
-        article=article, viewer=request.user, page=page, only_page=page > 1, **state
+        article=article,
+        viewer=request.user,
+        page=page,
+        only_page=page > 1,
+        version=versions[0] if versions else None,
+        **state,
     )
     return render(request, f"{SECTION}#{'comment-page' if page > 1 else 'comment-list'}", context)
 
