@@ -23,9 +23,9 @@ strings, htmx partials and one-time messages are always rendered afresh. The CSR
 token never reaches another.
 
 Below the whole page, the same versions key what a page rendered afresh reuses: the rows
-it shows (`kept`: the article with its counts, the poll with its choices) and the parts
-every reader sees alike (`fragment_context`: the text, the related cards, the comment
-section as anonymous readers see it).
+it shows (`kept`: the article with its counts, the poll with its choices, the comment
+thread's light rows) and the parts every reader sees alike (`fragment_context`: the
+text, the related cards, the comment section as anonymous readers see it).
 
 If a token could not be moved (Redis down at that moment), the local entries' timeout
 (DJANGO_PAGE_CACHE_SECONDS, 30 s) bounds how long a stale page can live; counts of
