@@ -4,8 +4,8 @@ Starts the production shape (gunicorn from gunicorn.conf.py, PostgreSQL database
 aipick_drill, Redis database 11) on 127.0.0.1, commits a few votes, a comment and a save,
 then rehearses the two outages docs/deploy.md promises to survive:
 
-(a) Redis stopped: pages still render; an anonymous vote, a member's comment and a
-    sign-in get the Korean 503 and change nothing; once Redis is back, all work again.
+(a) Redis stopped: pages still render; an anonymous vote, a member's vote and comment,
+    and a sign-in get the Korean 503 and change nothing; once Redis is back, all work again.
 (b) PostgreSQL stopped: pages and /healthz answer 503 (in Korean); once it is back the
     same gunicorn answers 200 on every worker, and every row committed before is there.
 
@@ -290,6 +290,12 @@ def drill(base: str, info: dict, report: Report, stopped: set[str]) -> None:
         status, body = voter.post(vote, {"choice": choices[0]})
         check(
             "anonymous vote POST → Korean 503",
+            status == 503 and RATE_LIMIT_UNAVAILABLE in body,
+            f"{status} {short(body)}",
+        )
+        status, body = member.post(vote, {"choice": choices[0]})
+        check(
+            "member's vote POST → Korean 503 (its limit cannot count)",
             status == 503 and RATE_LIMIT_UNAVAILABLE in body,
             f"{status} {short(body)}",
         )

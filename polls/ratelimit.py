@@ -1,5 +1,7 @@
-"""Per-IP rate limit for anonymous votes, counted by `aipick.ratelimit` (Redis in production,
-shared by every app server, failing closed with a Korean 503 when Redis is down).
+"""The vote rate limit, counted by `aipick.ratelimit` (Redis in production, shared by every
+app server, failing closed with a Korean 503 when Redis is down): per client address for
+anonymous readers, per member for members — one member flipping sides in a loop would
+otherwise re-render every reader's page at each flip.
 
 The IP itself is never stored: the cache key holds a keyed hash of it (HMAC with the
 site's secret), which cannot be turned back into an address without the secret.
@@ -29,8 +31,9 @@ def ip_hash(ip: str) -> str:
     return salted_hmac("polls.ratelimit.ip", ip, algorithm="sha256").hexdigest()[:32]
 
 
-def allow_vote_attempt(request, article_id: int) -> bool:
-    """Count this attempt; False once this address passed the limit of the article's poll."""
+def allow_vote_attempt(request, article_id: int, voter) -> bool:
+    """Count this attempt; False once this member, or this address for anonymous readers,
+    passed the limit of the article's poll."""
     limit, period = parse_rate(settings.POLL_RATE_LIMIT)
-    key = f"polls:vote:{article_id}:{ip_hash(ratelimit.client_ip(request))}"
-    return ratelimit.hit(key, limit=limit, window=period)
+    who = voter.key if voter.is_member else ip_hash(ratelimit.client_ip(request))
+    return ratelimit.hit(f"polls:vote:{article_id}:{who}", limit=limit, window=period)

@@ -56,8 +56,8 @@ def vote(request, article_id):
     raw_choice = request.POST.get("choice", "")
     voter, new_token = voter_for(request)
     # Counted before anything is looked up, so that the usual vote needs no lookup at all;
-    # an article has one poll, so this is the limit per poll per address.
-    if not voter.is_member and not allow_vote_attempt(request, article_id):
+    # an article has one poll, so this is the limit per poll per address (or member).
+    if not allow_vote_attempt(request, article_id, voter):
         poll = _poll(article_id)
         if poll.article.is_public:
             poll_attempt_blocked(poll=poll)

@@ -224,6 +224,46 @@ def test_anonymous_votes_are_rate_limited_per_ip(client, settings):
     assert elsewhere.post(vote_url(poll), {"choice": choices(poll)[1].pk}).status_code == 302
 
 
+def test_a_members_votes_are_rate_limited_wherever_they_vote_from(settings):
+    """A member flipping sides in a loop gets 429 from any address; other members are not held up."""
+    settings.POLL_RATE_LIMIT = "2/minute"
+    poll = make_poll()
+    pro, con = choices(poll)
+    flipper = make_user()
+    for address, choice in (("198.51.100.1", pro), ("198.51.100.2", con)):
+        signed_in = Client(REMOTE_ADDR=address)
+        signed_in.force_login(flipper)
+        assert signed_in.post(vote_url(poll), {"choice": choice.pk}).status_code == 302
+    elsewhere = Client(REMOTE_ADDR="198.51.100.3")
+    elsewhere.force_login(flipper)
+    response = elsewhere.post(vote_url(poll), {"choice": pro.pk})
+    assert response.status_code == 429 and POLL_RATE_LIMITED in response.content.decode()
+    poll.refresh_from_db()
+    assert counts(poll) == [0, 1] and poll.blocked_count == 1
+    neighbour = Client(REMOTE_ADDR="198.51.100.3")
+    neighbour.force_login(make_user())
+    assert neighbour.post(vote_url(poll), {"choice": pro.pk}).status_code == 302
+
+
+def test_a_members_vote_fails_closed_without_the_rate_limit_store(settings):
+    """With Redis down a member's vote gets the Korean 503 too, and nothing is counted."""
+    from aipick.ratelimit import RATE_LIMIT_UNAVAILABLE
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6390/14",  # nothing listens: a stopped Redis
+        },
+    }
+    poll = make_poll()
+    signed_in = Client()
+    signed_in.force_login(make_user())
+    response = signed_in.post(vote_url(poll), {"choice": choices(poll)[0].pk})
+    assert response.status_code == 503 and RATE_LIMIT_UNAVAILABLE in response.content.decode()
+    assert counts(poll) == [0, 0]
+
+
 def test_rate_limit_never_keeps_the_raw_ip(settings):
     """Only a keyed hash of the address reaches the cache."""
     from django.core.cache import caches
