@@ -57,6 +57,9 @@ def main() -> int:
         check=True,
     ).stdout
     json.loads(info)  # fail here, not inside locust, if the seed printed anything else
+    # Fresh rows without statistics make the planner guess; a restarted PostgreSQL (after
+    # `make drill`) starts with cold buffers: neither is what the site runs with.
+    server.settle(env["DATABASE_URL"])
 
     csv_prefix = RESULTS / "loadtest"
     with server.gunicorn(env, port=PORT, log_path=RESULTS / "loadtest-gunicorn.log") as base:

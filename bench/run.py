@@ -83,15 +83,6 @@ def wrk(
     return Result(path, rps, p50, p99, errors, requests, cpu_us)
 
 
-def settle(database_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("CHECKPOINT")
-        conn.execute("VACUUM (ANALYZE)")
-    time.sleep(1)
-
-
 def busy_jiffies() -> int | None:
     """CPU time the machine spent working (user, nice, system, irq, softirq), in clock ticks.
 
@@ -247,7 +238,7 @@ def main() -> int:
             print(f"bench: round {round_no}/{ROUNDS} …", flush=True)
             # The last round's writes leave PostgreSQL work behind (dirty pages, autovacuum);
             # done now, it is not charged to the bare view, which every ratio divides by.
-            settle(env["DATABASE_URL"])
+            server.settle(env["DATABASE_URL"])
             for label, path, script_env, headers in scenarios:
                 script = {**script_env, "BENCH_PATH": path} if script_env else None
                 if round_no == 1:

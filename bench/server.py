@@ -75,6 +75,17 @@ def ensure_database(name: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def settle(database_url: str) -> None:
+    """Write out dirty pages and refresh the planner's statistics, then let the disk rest:
+    what seeding or an earlier scenario left behind is not charged to the next measurement."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+        conn.execute("VACUUM (ANALYZE)")
+    time.sleep(1)
+
+
 def flush_redis(db: int) -> None:
     """Empty this run's own Redis database (never FLUSHALL: other databases are others')."""
     import redis
