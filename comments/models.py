@@ -77,10 +77,6 @@ class Comment(models.Model):
         leave_counters_alone(self, {"like_count", "dislike_count", "report_count"}, kwargs)
         super().save(*args, **kwargs)
 
-    @property
-    def reaction_total(self) -> int:
-        return self.like_count + self.dislike_count
-
 
 class CommentRevision(models.Model):
     """An earlier text of an edited comment; anyone may read the history."""

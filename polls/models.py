@@ -28,12 +28,6 @@ def _ref_belongs_to_poll(ref_field: str) -> Q:
 
 
 class PollQuerySet(models.QuerySet):
-    def open_now(self):
-        now = timezone.now()
-        return self.filter(opens_at__lte=now).filter(
-            Q(closes_at__isnull=True) | Q(closes_at__gt=now)
-        )
-
     def closed_now(self):
         return self.filter(closes_at__lte=timezone.now())
 
@@ -97,10 +91,6 @@ class Poll(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closes_at is not None and self.closes_at <= timezone.now()
-
-    @property
-    def is_open(self) -> bool:
-        return self.has_opened and not self.is_closed
 
 
 class Choice(models.Model):
