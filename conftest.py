@@ -8,8 +8,6 @@ version tokens and rate-limit counters never leak into this run's tests.
 """
 
 import os
-import shutil
-import tempfile
 
 import pytest
 from django.conf import settings as django_settings
@@ -88,13 +86,6 @@ def _redis_keys_removed_after_the_run():
     for cache in caches.all():
         if isinstance(cache, RedisCache) and cache.key_prefix == REDIS_KEY_PREFIX:
             clear_cache(cache)
-
-
-@pytest.fixture(scope="session")
-def media_root():
-    path = tempfile.mkdtemp(prefix="aipick-media-")
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 CHROMIUM = "/usr/bin/chromium"
