@@ -125,7 +125,7 @@ def draw_cover(seed: str, palette) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"{seed}.png")
 
 
-def load_demo(articles=None) -> dict[str, Article]:
+def load_demo() -> dict[str, Article]:
     """Create or update the demo rows; running it again leaves the same rows."""
     categories = {}
     for name, slug, order in CATEGORIES:

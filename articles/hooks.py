@@ -1,53 +1,64 @@
-"""Per-app hooks for the site-wide commands, found by convention so `articles` imports no other app.
+"""What other apps add to articles' commands and cards, registered in their `AppConfig.ready()`.
 
-An app joins `load_demo` with `<app>/demo.py: load_demo(articles)` and `recount` with
-`<app>/services` (a module or a package): `recount() -> int` (the number of counters it had to repair).
+`articles` imports neither `polls` nor `comments`. An app that has demo rows, counters to
+repair or badges for article cards hands its functions over explicitly, so `grep` finds
+every one of them:
+
+    def ready(self):
+        from articles import hooks
+
+        from . import cards, demo, services
+
+        hooks.register(self, load_demo=demo.load_demo, recount=services.recount,
+                       card_badges=cards.decorate)
+
+- `load_demo(articles)`: the demo rows, given `{key: Article}` from articles' own demo.
+- `recount() -> int`: rebuild the app's counters from its rows; returns how many were wrong.
+- `card_badges(articles)`: append short strings to each `article.card_badges`, one query.
+
+`manage.py load_demo` and `recount` run articles' own functions first, then the registered
+ones in the order of INSTALLED_APPS.
 """
 
-import functools
-from importlib import import_module
-from importlib.util import find_spec
+from collections.abc import Callable
+from typing import NamedTuple
 
-from django.apps import apps
-from django.core.signals import setting_changed
-from django.dispatch import receiver
+from django.apps import AppConfig, apps
 
 
-def app_functions(module_name: str, function_name: str):
-    """Yield (app label, function) for every installed app offering the hook, articles first."""
-    configs = sorted(apps.get_app_configs(), key=lambda c: c.label != "articles")
-    for config in configs:
-        dotted = f"{config.name}.{module_name}"
-        if find_spec(config.name) is None or find_spec(dotted) is None:
-            continue
-        function = getattr(import_module(dotted), function_name, None)
-        if callable(function):
-            yield config.label, function
+class Hooks(NamedTuple):
+    label: str
+    load_demo: Callable | None
+    recount: Callable | None
+    card_badges: Callable | None
+
+
+# By app name. A registry populated again (a test overriding INSTALLED_APPS) calls ready()
+# again: the app's entry is replaced, not added twice.
+REGISTERED: dict[str, Hooks] = {}
+
+
+def register(config: AppConfig, *, load_demo=None, recount=None, card_badges=None) -> None:
+    REGISTERED[config.name] = Hooks(config.label, load_demo, recount, card_badges)
+
+
+def registered(hook: str):
+    """Yield (app label, function) for each installed app that registered `hook`."""
+    for name, hooks in REGISTERED.items():
+        function = getattr(hooks, hook)
+        if function is not None and apps.is_installed(name):
+            yield hooks.label, function
 
 
 def decorate_cards(articles):
     """Let each app add short badges to article cards (e.g. "투표 12") in one query per app.
 
-    An app joins with `<app>/cards.py: decorate(articles)`, which may append strings to
-    `article.card_badges`. Returns the list so views can pass it straight to templates.
+    Returns the list so views can pass it straight to templates.
     """
     articles = list(articles)
     for article in articles:
         article.card_badges = []
     if articles:
-        for decorate in _card_decorators():
-            decorate(articles)
+        for _label, card_badges in registered("card_badges"):
+            card_badges(articles)
     return articles
-
-
-@functools.cache
-def _card_decorators() -> tuple:
-    # Looked up once per process: finding the modules walks the import path (a quarter of a
-    # millisecond), and every article page and list asks.
-    return tuple(decorate for _label, decorate in app_functions("cards", "decorate"))
-
-
-@receiver(setting_changed)
-def _forget_card_decorators(*, setting, **kwargs):
-    if setting == "INSTALLED_APPS":
-        _card_decorators.cache_clear()

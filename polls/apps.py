@@ -6,4 +6,15 @@ class PollsConfig(AppConfig):
     verbose_name = "찬/반 투표"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the sign-in vote merge)
+        from articles import hooks
+
+        from . import (
+            cards,
+            demo,
+            services,
+            signals,  # noqa: F401  (connects the sign-in vote merge)
+        )
+
+        hooks.register(
+            self, load_demo=demo.load_demo, recount=services.recount, card_badges=cards.decorate
+        )

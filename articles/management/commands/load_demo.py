@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.hooks import app_functions
+from articles import hooks
+from articles.demo import load_demo
 
 
 class Command(BaseCommand):
@@ -9,10 +10,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        articles = {}
-        for label, load in app_functions("demo", "load_demo"):
-            result = load(articles)
-            if label == "articles":
-                articles = result
+        articles = load_demo()
+        self.stdout.write("articles: 데모 데이터를 불러왔습니다.")
+        for label, load in hooks.registered("load_demo"):
+            load(articles)
             self.stdout.write(f"{label}: 데모 데이터를 불러왔습니다.")
         self.stdout.write(self.style.SUCCESS(f"데모 기사 {len(articles)}편 준비 완료."))

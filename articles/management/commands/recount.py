@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles import hooks
 from articles.cache import site_changed
-from articles.hooks import app_functions
+from articles.services import recount
 
 
 class Command(BaseCommand):
@@ -11,8 +12,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         total = 0
-        for label, recount in app_functions("services", "recount"):
-            fixed = recount()
+        for label, repair in [("articles", recount), *hooks.registered("recount")]:
+            fixed = repair()
             total += fixed
             self.stdout.write(f"{label}: {fixed}건 수정")
         if total:
