@@ -10,9 +10,12 @@ version tokens and rate-limit counters never leak into this run's tests.
 import os
 
 import pytest
+import redis
 from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+
+from aipick.cache import redis_breaker
 
 # Before any cache is built (the handler reads CACHES on first use): one prefix per run.
 REDIS_KEY_PREFIX = f"aipick-test-{os.getpid()}"
@@ -21,13 +24,15 @@ for _alias in django_settings.CACHES.values():
         _alias["KEY_PREFIX"] = REDIS_KEY_PREFIX
 
 
-def clear_cache(cache) -> None:
+def clear_cache(alias: str) -> None:
+    cache = caches[alias]
     if isinstance(cache, RedisCache):
         # RedisCache.clear() is FLUSHDB: every key of everyone on that database.
-        client = cache._cache.get_client(write=True)
+        client = redis.Redis.from_url(django_settings.CACHES[alias]["LOCATION"])
         keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
         if keys:
             client.delete(*keys)
+        client.close()
     else:
         cache.clear()
 
@@ -52,40 +57,46 @@ def _fast_settings(settings, tmp_path_factory):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Tests run inside a transaction whose on_commit callbacks (the page version bumps) never
-    # fire, so whole rendered pages are not kept; `live_page_cache` turns them on.
+    # Tests run inside a transaction whose on_commit callbacks (the token moves) never fire,
+    # so renderings are not kept; `live_page_cache` turns them on. Without Redis the shared
+    # store is process memory, not the developer's cache directory.
     settings.CACHES = {
-        **settings.CACHES,
+        **{
+            alias: in_memory(alias) if "filebased" in config["BACKEND"] else config
+            for alias, config in settings.CACHES.items()
+        },
         "local": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
+
+
+def in_memory(alias: str) -> dict:
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{alias}"}
 
 
 @pytest.fixture
 def live_page_cache(settings):
-    """Keep rendered article pages in local memory, as app servers do."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "local": dict(settings.LOCAL_PAGE_CACHE),
-        "pages": dict(settings.SHARED_PAGE_CACHE),
-    }
+    """Keep renderings in local memory, as app servers do."""
+    settings.CACHES = {**settings.CACHES, "local": dict(settings.LOCAL_CACHE)}
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
-    # All aliases, the per-process "local" page tier included: a page cached by one test
-    # must not answer the next.
-    for cache in caches.all():
-        clear_cache(cache)
+def _clean_cache(settings, _fast_settings):
+    # Every alias, the per-process "local" one included: a page kept by one test must not
+    # answer the next.
+    for alias in settings.CACHES:
+        clear_cache(alias)
     yield
+    # A test that met a dead Redis on purpose leaves no open breaker to the next one.
+    redis_breaker.close()
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _redis_keys_removed_after_the_run():
     yield
-    for cache in caches.all():
+    for alias in django_settings.CACHES:
+        cache = caches[alias]
         if isinstance(cache, RedisCache) and cache.key_prefix == REDIS_KEY_PREFIX:
-            clear_cache(cache)
+            clear_cache(alias)
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -1,101 +1,107 @@
-"""Redis as the shared cache, without making Redis a single point of failure for reading.
+"""Redis as the shared cache, behind a circuit breaker, so a sick Redis costs little.
 
-`TolerantRedisCache` is the "default" cache when REDIS_URL is set: a Redis error is logged
-and treated as a miss, so pages still render (slower) while Redis is down. Rate limits
-must not be tolerant — an outage would switch them off — so they use the strict
-"ratelimit" alias through `aipick.ratelimit`, which fails closed.
+Two flavours of Django's own RedisCache, chosen per alias in settings.py:
+
+- `TolerantRedisCache` ("default": version tokens, navigation): a Redis error reads as a
+  miss, so pages still render, uncached, while Redis is down.
+- `StrictRedisCache` ("ratelimit"): a Redis error raises `CacheUnavailable`, so rate limits
+  fail closed (aipick.ratelimit turns it into a Korean 503).
+
+Both share one breaker per process: after any Redis error, nothing asks Redis for
+BREAKER_SECONDS. With short socket timeouts (settings.REDIS_TIMEOUT) a stalled Redis
+therefore adds at most one timeout to one request per process and pause, not one per call.
 """
 
 import functools
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from django.utils.functional import cached_property
-
-try:
-    from redis.exceptions import RedisError
-except ImportError:  # pragma: no cover - redis is in requirements.txt
-    RedisError = OSError
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
 
 logger = logging.getLogger("aipick.cache")
 
-# What a cache backend raises when its server is unreachable or answers garbage.
+# What a Redis client raises when its server is unreachable, stalled or answers garbage.
 CACHE_ERRORS = (RedisError, OSError)
-
-# One log line per interval and process is enough to page someone; one per request would
-# drown the log exactly when it is needed.
-LOG_INTERVAL = 10.0
-_last_logged = 0.0
+BREAKER_SECONDS = 5.0
 
 
-def log_cache_error(operation: str, exc: BaseException) -> None:
-    global _last_logged
-    now = time.monotonic()
-    if now - _last_logged >= LOG_INTERVAL:
-        _last_logged = now
-        logger.warning("Redis cache unavailable (%s): %s: %s", operation, type(exc).__name__, exc)
+class CacheUnavailable(RedisError):
+    """Redis failed just now, or recently enough that it is not being asked."""
 
 
-def _tolerant(default_factory):
-    def decorator(method):
-        @functools.wraps(method)
-        def wrapper(self, *args, **kwargs):
-            try:
-                return method(self, *args, **kwargs)
-            except CACHE_ERRORS as exc:
-                log_cache_error(method.__name__, exc)
-                return default_factory(*args, **kwargs)
+class Breaker:
+    """Open for `seconds` after a failure: callers skip Redis instead of waiting on it."""
 
-        return wrapper
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.open_until = 0.0
 
-    return decorator
+    def is_open(self) -> bool:
+        return time.monotonic() < self.open_until
+
+    def trip(self, operation: str, exc: BaseException) -> None:
+        if not self.is_open():  # one log line per outage and process, not one per call
+            logger.warning("Redis unavailable (%s): %s: %s", operation, type(exc).__name__, exc)
+        self.open_until = time.monotonic() + self.seconds
+
+    def close(self) -> None:
+        self.open_until = 0.0
 
 
-def _missing_key(key, *args, **kwargs):
-    # The same answer as for a key that was never set, so callers need no special case.
+redis_breaker = Breaker(BREAKER_SECONDS)
+
+
+def _guarded(method, on_failure):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if redis_breaker.is_open():
+            return on_failure(CacheUnavailable("breaker open"), *args, **kwargs)
+        try:
+            return method(self, *args, **kwargs)
+        except CACHE_ERRORS as exc:
+            redis_breaker.trip(method.__name__, exc)
+            return on_failure(exc, *args, **kwargs)
+
+    return wrapper
+
+
+def _raise(exc, *args, **kwargs):
+    raise CacheUnavailable(str(exc)) from exc
+
+
+def _missing_key(exc, key, *args, **kwargs):
+    # What incr() says of a key that was never set, so callers need no special case.
     raise ValueError(f"Key '{key}' not found (cache unavailable).")
 
 
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    """One redis.Redis per connection pool instead of one per cache call.
+class StrictRedisCache(RedisCache):
+    """Django's RedisCache; every failure raises CacheUnavailable, fast while the breaker is open."""
 
-    Building a redis.Redis object fills a dict of ~170 response callbacks; Django does it on
-    every get(), which cost a cached article page about a quarter of its time. The object
-    is thread-safe (connections come from the pool), so reusing it is safe.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
+    get = _guarded(RedisCache.get, _raise)
+    get_many = _guarded(RedisCache.get_many, _raise)
+    has_key = _guarded(RedisCache.has_key, _raise)
+    add = _guarded(RedisCache.add, _raise)
+    set = _guarded(RedisCache.set, _raise)
+    set_many = _guarded(RedisCache.set_many, _raise)
+    touch = _guarded(RedisCache.touch, _raise)
+    delete = _guarded(RedisCache.delete, _raise)
+    delete_many = _guarded(RedisCache.delete_many, _raise)
+    incr = _guarded(RedisCache.incr, _raise)
+    clear = _guarded(RedisCache.clear, _raise)
 
 
-class SharedRedisCache(RedisCache):
-    """Django's RedisCache with reused clients; errors propagate (used for rate limits)."""
+class TolerantRedisCache(RedisCache):
+    """Django's RedisCache, where every failure reads as a miss (and writes are dropped)."""
 
-    @cached_property
-    def _cache(self):
-        return ReusedClientRedisCacheClient(self._servers, **self._options)
-
-
-class TolerantRedisCache(SharedRedisCache):
-    """Django's RedisCache, where every Redis failure reads as a cache miss."""
-
-    get = _tolerant(lambda key, default=None, *a, **k: default)(RedisCache.get)
-    get_many = _tolerant(lambda *a, **k: {})(RedisCache.get_many)
-    has_key = _tolerant(lambda *a, **k: False)(RedisCache.has_key)
-    add = _tolerant(lambda *a, **k: False)(RedisCache.add)
-    set = _tolerant(lambda *a, **k: None)(RedisCache.set)
-    set_many = _tolerant(lambda data, *a, **k: list(data))(RedisCache.set_many)
-    touch = _tolerant(lambda *a, **k: False)(RedisCache.touch)
-    delete = _tolerant(lambda *a, **k: False)(RedisCache.delete)
-    delete_many = _tolerant(lambda *a, **k: None)(RedisCache.delete_many)
-    incr = _tolerant(_missing_key)(RedisCache.incr)
-    clear = _tolerant(lambda *a, **k: False)(RedisCache.clear)
+    get = _guarded(RedisCache.get, lambda exc, key, default=None, *a, **k: default)
+    get_many = _guarded(RedisCache.get_many, lambda *a, **k: {})
+    has_key = _guarded(RedisCache.has_key, lambda *a, **k: False)
+    add = _guarded(RedisCache.add, lambda *a, **k: False)
+    set = _guarded(RedisCache.set, lambda *a, **k: None)
+    set_many = _guarded(RedisCache.set_many, lambda exc, data, *a, **k: list(data))
+    touch = _guarded(RedisCache.touch, lambda *a, **k: False)
+    delete = _guarded(RedisCache.delete, lambda *a, **k: False)
+    delete_many = _guarded(RedisCache.delete_many, lambda *a, **k: None)
+    incr = _guarded(RedisCache.incr, _missing_key)
+    clear = _guarded(RedisCache.clear, lambda *a, **k: False)

@@ -11,6 +11,8 @@ from django.utils.cache import (
     set_response_etag,
 )
 
+from articles.cache import is_personal
+
 from .ratelimit import RATE_LIMIT_UNAVAILABLE, RateLimitUnavailable
 
 logger = logging.getLogger("aipick")
@@ -94,7 +96,7 @@ class CacheHeadersMiddleware:
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD") or response.has_header("Cache-Control"):
             return response
-        if _has_personal_cookies(request):
+        if is_personal(request):
             patch_cache_control(response, private=True, no_cache=True)
             patch_vary_headers(response, ("Cookie",))
             return response
@@ -113,11 +115,6 @@ class CacheHeadersMiddleware:
                 set_response_etag(response)
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
-
-
-def _has_personal_cookies(request) -> bool:
-    shareable = {settings.CSRF_COOKIE_NAME, *getattr(settings, "PAGE_CACHE_SAFE_COOKIES", ())}
-    return any(name not in shareable for name in request.COOKIES)
 
 
 # The site uses none of these browser features; saying so stops an injected frame or script

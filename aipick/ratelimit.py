@@ -14,13 +14,20 @@ one round trip (comments: a burst limit, a daily limit and the same text twice).
 """
 
 import contextlib
+import functools
+import logging
 from collections.abc import Sequence
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
-from .cache import CACHE_ERRORS, log_cache_error
+from .cache import CACHE_ERRORS, redis_breaker
+
+logger = logging.getLogger("aipick.ratelimit")
 
 CACHE_ALIAS = "ratelimit"
 
@@ -72,11 +79,14 @@ def attempt(
     if not limits and not once:
         return None
     cache = caches[CACHE_ALIAS]
-    try:
-        if isinstance(cache, RedisCache):
-            return _attempt_redis(cache, limits, once)
+    if not isinstance(cache, RedisCache):
         return _attempt_generic(cache, limits, once)
+    if redis_breaker.is_open():
+        raise RateLimitUnavailable(RATE_LIMIT_UNAVAILABLE)
+    try:
+        return _attempt_redis(cache, limits, once)
     except CACHE_ERRORS as exc:
+        redis_breaker.trip("rate limit", exc)
         raise RateLimitUnavailable(RATE_LIMIT_UNAVAILABLE) from exc
 
 
@@ -92,20 +102,22 @@ def undo(limits: Sequence[tuple[str, int, int]], *, once: tuple[str, int] | None
     if not limits and not once:
         return
     cache = caches[CACHE_ALIAS]
+    if not isinstance(cache, RedisCache):
+        _undo_generic(cache, limits, once)
+        return
+    if redis_breaker.is_open():
+        return
     try:
-        if isinstance(cache, RedisCache):
-            _undo_redis(cache, limits, once)
-        else:
-            _undo_generic(cache, limits, once)
+        _undo_redis(cache, limits, once)
     except CACHE_ERRORS as exc:
-        log_cache_error("undo", exc)
+        redis_breaker.trip("rate limit undo", exc)
 
 
 def count(key: str) -> int:
     """Attempts counted so far in the current window (0 when none), for tests and admin pages."""
     try:
         return int(caches[CACHE_ALIAS].get(key) or 0)
-    except CACHE_ERRORS as exc:
+    except (*CACHE_ERRORS, ValueError) as exc:
         raise RateLimitUnavailable(RATE_LIMIT_UNAVAILABLE) from exc
 
 
@@ -155,6 +167,16 @@ return 0
 _undo_script = None
 
 
+@functools.cache
+def _redis_client(url: str) -> redis.Redis:
+    """A plain redis-py client for the scripts (Django's cache API has no EVAL): the same
+    server and short timeouts as the cache, no retries, so a stalled Redis fails fast."""
+    timeout = settings.REDIS_TIMEOUT
+    return redis.Redis.from_url(
+        url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0)
+    )
+
+
 def _attempt_redis(cache: RedisCache, limits, once) -> str | None:
     # A script rather than a MULTI pipeline: the later steps depend on the earlier answers
     # (a repeat counts nothing, a refusal sets no once key), still in one round trip.
@@ -166,7 +188,7 @@ def _attempt_redis(cache: RedisCache, limits, once) -> str | None:
     args = [once[1] if once else 0]
     for _, limit, window in limits:
         args += [limit, window]
-    client = cache._cache.get_client(full_keys[0], write=True)
+    client = _redis_client(settings.CACHES[CACHE_ALIAS]["LOCATION"])
     if _attempt_script is None:
         _attempt_script = client.register_script(_ATTEMPT_SCRIPT)
     refused = int(_attempt_script(keys=full_keys, args=args, client=client))
@@ -177,7 +199,7 @@ def _undo_redis(cache: RedisCache, limits, once) -> None:
     global _undo_script
     keys = [key for key, _, _ in limits] + ([once[0]] if once else [])
     full_keys = [cache.make_key(key) for key in keys]
-    client = cache._cache.get_client(full_keys[0], write=True)
+    client = _redis_client(settings.CACHES[CACHE_ALIAS]["LOCATION"])
     if _undo_script is None:
         _undo_script = client.register_script(_UNDO_SCRIPT)
     _undo_script(keys=full_keys, args=[1 if once else 0], client=client)

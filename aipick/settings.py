@@ -119,10 +119,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that costs no round trip (aipick/postgresql).
-    DATABASES["default"]["ENGINE"] = "aipick.postgresql"
-if DATABASES["default"]["ENGINE"] == "aipick.postgresql" and env_bool(
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DJANGO_DB_SERVER_SIDE_BINDING", True
 ):
     # Parameters bound on the server let psycopg prepare a statement once it has run a few
@@ -149,28 +146,19 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# ModelBackend with a cheaper lookup of the signed-in member on each request.
-AUTHENTICATION_BACKENDS = ["accounts.backends.MemberBackend"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# Rendered article pages (articles/cache.py): each process keeps them in its own memory,
-# under per-article versions mirrored from Redis, so every request after the first is
-# served without a round trip; with Redis they are also shared ("pages"), so after a write
-# one process renders and the others fetch. Short timeout: it bounds staleness if a version
-# bump was ever lost.
+# Seconds a Redis call may take before it counts as failed; after a failure the process
+# stops asking Redis for a few seconds (aipick/cache.py), so a stalled Redis is cheap.
+REDIS_TIMEOUT = 0.25
+# Renderings kept in each process's memory, under version tokens every write moves
+# (articles/cache.py, docs/caching.md). The timeout bounds only what no write moves:
+# relative times ("3분 전"), a poll closing or an article appearing by the clock.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 30)
-LOCAL_PAGE_CACHE = {
+LOCAL_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "aipick-local-pages",
+    "LOCATION": "aipick-local",
     "TIMEOUT": PAGE_CACHE_SECONDS,
-    "OPTIONS": {"MAX_ENTRIES": 1000},
-}
-# Rendered comments, keyed by everything they show (counts, side, the reader's relation to
-# them), so entries never need invalidating: a change simply asks for another key.
-FRAGMENT_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "aipick-fragments",
-    "TIMEOUT": 300,
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }
 if REDIS_URL:
@@ -178,39 +166,34 @@ if REDIS_URL:
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "aipick",
         "TIMEOUT": 300,
-        # Fail fast: a hung Redis must cost a request milliseconds, not the worker's timeout.
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
     }
     CACHES = {
-        # Misses on Redis errors (logged), so reading survives a Redis outage.
+        # Version tokens and small shared values; a Redis failure reads as a miss.
         "default": {"BACKEND": "aipick.cache.TolerantRedisCache", **_redis},
-        # Raises on Redis errors, so rate limits fail closed (aipick/ratelimit.py).
-        "ratelimit": {"BACKEND": "aipick.cache.SharedRedisCache", **_redis},
-        "local": LOCAL_PAGE_CACHE,
-        "pages": {"BACKEND": "aipick.cache.TolerantRedisCache", **_redis},
-        "fragments": FRAGMENT_CACHE,
+        # Rate limits; a Redis failure refuses the request (fails closed).
+        "ratelimit": {"BACKEND": "aipick.cache.StrictRedisCache", **_redis},
+        "local": LOCAL_CACHE,
     }
-    SHARED_PAGE_CACHE = CACHES["pages"] = {**CACHES["pages"], "TIMEOUT": PAGE_CACHE_SECONDS}
-    # cached_db sessions, read through each process's mirror of Redis (accounts/sessions.py).
-    SESSION_ENGINE = "accounts.sessions"
 else:
+    # Without Redis, every process of this machine (gunicorn's workers, runserver) shares
+    # one directory, so a write in one worker is seen by the others on their next request.
+    CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / ".cache"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "aipick",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR / "shared",
             "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
         "ratelimit": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "aipick-ratelimit",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR / "ratelimit",
             "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
-        "local": LOCAL_PAGE_CACHE,
-        # One process (runserver): its own memory is all the sharing there is.
-        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-        "fragments": FRAGMENT_CACHE,
+        "local": LOCAL_CACHE,
     }
-    SHARED_PAGE_CACHE = CACHES["pages"]
 
 # --- Accounts ---------------------------------------------------------------
 
@@ -296,7 +279,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],

@@ -10,14 +10,18 @@ from django.views.decorators.http import conditional_page
 
 from aipick.decorators import read_only
 from aipick.middleware import DATABASE_UNAVAILABLE, service_unavailable
+from articles.cache import CARDS, SITE, cached_page
 from articles.models import Article
 from articles.views import paginate
 
 
 @read_only
 def home(request):
-    page = paginate(request, Article.objects.published().for_cards())
-    return render(request, "home.html", {"page": page})
+    def render_page():
+        page = paginate(request, Article.objects.published().for_cards())
+        return render(request, "home.html", {"page": page})
+
+    return cached_page(request, (SITE, CARDS), render_page)
 
 
 @read_only

@@ -46,7 +46,7 @@ def main() -> None:
     # Members arrive already signed in, as most members are: a sign-in is a deliberately
     # slow password hash, and 60 of them at once would measure PBKDF2, not the site.
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.sessions.backends.db import SessionStore
 
     sessions = []
     for user in members:

@@ -1,7 +1,6 @@
 """What the `댓글 N` section shows a given reader: a fixed number of queries for any thread size.
 
-1. one light query over the article's comments (ids, parents, counts, times, no bodies),
-   kept in memory until the next write when the caller knows the page's version;
+1. one light query over the article's comments (ids, parents, counts, times, no bodies);
 2. one question to polls for the commenters' sides;
 3. the shown page's comments and their replies, with authors and the reader's own
    reaction (a subquery), in one query.
@@ -13,8 +12,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
-
-from articles.cache import kept
 
 from .models import Comment, CommentReaction
 from .rendering import relative_time
@@ -78,29 +75,14 @@ def _shown_to(viewer, row: Row) -> bool:
     return False
 
 
-def _light_rows(article, version: str | None) -> list[tuple]:
-    """Every comment of the article as (id, parent, author, status, likes, dislikes, time).
-
-    The same for every reader, and every comment, reaction and moderation moves the
-    article's version: kept under it, a thread of thousands is read once per write and
-    process, not once per member's page. `version` must be read before the rows are.
-    """
-    return kept(
-        f"comment-rows:{article.pk}",
-        version,
-        lambda: list(
-            Comment.objects.filter(article=article)
-            .values_list(
-                "id",
-                "parent_id",
-                "author_id",
-                "status",
-                "like_count",
-                "dislike_count",
-                "created_at",
-            )
-            .order_by("created_at", "id")
-        ),
+def _light_rows(article) -> list[tuple]:
+    """Every comment of the article as (id, parent, author, status, likes, dislikes, time)."""
+    return list(
+        Comment.objects.filter(article=article)
+        .values_list(
+            "id", "parent_id", "author_id", "status", "like_count", "dislike_count", "created_at"
+        )
+        .order_by("created_at", "id")
     )
 
 
@@ -113,12 +95,10 @@ def build_section(
     page=1,
     only_page=False,
     thread_id=None,
-    version: str | None = None,
 ):
     """The section's context. `only_page` returns just page `page` (for 더보기);
-    `thread_id` returns just that thread (after an action on one comment). `version` is
-    the article page's current version (articles.cache), when the caller read one."""
-    rows = [Row(*values) for values in _light_rows(article, version)]
+    `thread_id` returns just that thread (after an action on one comment)."""
+    rows = [Row(*values) for values in _light_rows(article)]
     by_id = {row.id: row for row in rows}
     shown_ids = {row.id for row in rows if _shown_to(viewer, row)}
     has_live_replies = set()

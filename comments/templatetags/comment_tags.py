@@ -21,7 +21,6 @@ def comment_section(context, article):
         tab=request.GET.get("tab", "all"),
         sort=request.GET.get("sort", ""),
         page=page,
-        version=context.get("fragment_version"),
     )
     # A refused no-JavaScript post left its message here, to show under the form it came from.
     stash = (

@@ -124,34 +124,3 @@ def test_page_queries_do_not_grow_with_comments(client, django_assert_max_num_qu
     with django_assert_max_num_queries(12):
         html = client.get(article.get_absolute_url()).content.decode()
     assert html.count('class="comment-thread"') == 20
-
-
-@pytest.mark.usefixtures("live_page_cache")
-def test_members_pages_read_the_thread_once_between_writes(django_capture_on_commit_callbacks):
-    """The second member's page reuses the thread's rows the first one read; a like in
-    between still shows on the very next page."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    article = make_article()
-    comment = services.comment_create(article=article, author=make_user(), body="긴 토론의 첫 댓글")
-    readers = []
-    for name in ("alice", "bob", "carol"):
-        reader = Client()
-        reader.force_login(make_user(username=name))
-        readers.append(reader)
-    url = article.get_absolute_url()
-    readers[0].get(url)
-
-    def light_row_reads():
-        with CaptureQueriesContext(connection) as queries:
-            html = readers[1].get(url).content.decode()
-        sqls = [q["sql"] for q in queries.captured_queries]
-        return html, [s for s in sqls if "comments_comment" in s and '"body"' not in s]
-
-    assert light_row_reads()[1] == []
-    with django_capture_on_commit_callbacks(execute=True):
-        services.comment_react(comment=comment, user=make_user(), kind="like")
-    html, reads = light_row_reads()
-    assert len(reads) == 1 and 'comment__count">1<' in html

@@ -1,6 +1,5 @@
 from django import template
 
-from articles.cache import kept
 from polls.sections import load_poll, poll_box_context
 
 register = template.Library()
@@ -9,10 +8,7 @@ register = template.Library()
 @register.inclusion_tag("polls/poll_section.html", takes_context=True)
 def poll_section(context, article):
     """The 찬/반 투표 section for an article page; nothing when there is no poll or it has not opened."""
-    # Choices and counts are the same for every reader until a vote moves the page's version.
-    poll = kept(f"poll:{article.pk}", context.get("page_version"), lambda: load_poll(article))
-    if poll is not None:
-        poll.article = article
+    poll = load_poll(article)
     if poll is None or not poll.has_opened:
         return {"poll": None}
     request = context["request"]
