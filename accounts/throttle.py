@@ -6,6 +6,8 @@ shared by every app server, and failing closed. While Redis is down a sign-in at
 gets the Korean 503 (`ServiceUnavailableMiddleware`) instead of unlimited guesses.
 """
 
+import contextlib
+
 from django.conf import settings
 from django.core.cache import caches
 
@@ -34,9 +36,7 @@ def record_failure(*, username: str, ip: str) -> None:
 
 
 def clear_user(*, username: str) -> None:
-    try:
+    # The attempt already passed is_throttled(); a leftover count below the limit is
+    # harmless, so a correct password is not refused because Redis failed to forget it.
+    with contextlib.suppress(CACHE_ERRORS):
         caches[ratelimit.CACHE_ALIAS].delete(_keys(username, "")[0])
-    except CACHE_ERRORS:
-        # The attempt already passed is_throttled(); a leftover count below the limit is
-        # harmless, so a correct password is not refused for it (the cache logged the error).
-        pass
