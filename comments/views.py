@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from aipick.decorators import read_only
-from articles.cache import article_versions
 from articles.models import Article
 
 from . import services
@@ -69,14 +68,8 @@ def comment_list(request, pk):
     if not request.htmx:
         query = urlencode({**state, "cpage": page})
         return redirect(f"{article.get_absolute_url()}?{query}#comments")
-    versions = article_versions(article.pk)
     context = build_section(
-        article=article,
-        viewer=request.user,
-        page=page,
-        only_page=page > 1,
-        version=versions[0] if versions else None,
-        **state,
+        article=article, viewer=request.user, page=page, only_page=page > 1, **state
     )
     return render(request, f"{SECTION}#{'comment-page' if page > 1 else 'comment-list'}", context)
 
@@ -85,22 +78,6 @@ def comment_list(request, pk):
 def comment_create(request, pk):
     form = CommentForm(request.POST)
     body = request.POST.get("body", "")
-    if (
-        request.user.is_authenticated
-        and not request.htmx
-        and form.is_valid()
-        and not form.cleaned_data["website"]
-        and not form.cleaned_data["parent"]
-    ):
-        # The most common write, in one statement and without loading the article. A refusal
-        # is answered after the same 404 check as below; an article that is not public (or
-        # SQLite) is left to the path below, which explains.
-        try:
-            comment = services.comment_create_quick(article_id=pk, author=request.user, body=body)
-        except services.CommentError as error:
-            return _refused(request, _article(request, pk), None, error.message, body)
-        if comment is not None:
-            return _back(comment)
     article = _article(request, pk)
     if not request.user.is_authenticated:
         return _login_first(request, f"{article.get_absolute_url()}#comments")

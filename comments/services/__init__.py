@@ -34,13 +34,7 @@ from .errors import (
     COMMENT_TOO_LONG,
     CommentError,
 )
-from .posting import (
-    QUICK_COMMENT_SQL,
-    clean_body,
-    comment_create,
-    comment_create_quick,
-    same_text_key,
-)
+from .posting import clean_body, comment_create, same_text_key
 from .reactions import comment_react, comment_report
 
 __all__ = [
@@ -63,12 +57,10 @@ __all__ = [
     "COMMENT_THREAD_CLOSED",
     "COMMENT_TOO_FAST",
     "COMMENT_TOO_LONG",
-    "QUICK_COMMENT_SQL",
     "CommentError",
     "can_edit",
     "clean_body",
     "comment_create",
-    "comment_create_quick",
     "comment_delete",
     "comment_edit",
     "comment_moderate",

@@ -3,7 +3,7 @@
 import hashlib
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -12,8 +12,8 @@ from articles.cache import article_changed
 from articles.models import Article
 
 from ..models import Comment
-from ..rendering import normalize, render_comment
-from ..sides import side_at_post, side_sql
+from ..rendering import normalize
+from ..sides import side_at_post
 from .errors import (
     COMMENT_ARTICLE_CLOSED,
     COMMENT_DAILY_LIMIT,
@@ -107,7 +107,7 @@ def comment_create(
             author=author,
             parent=parent,
             body=text,
-            # Read by the INSERT itself: the side held at that moment, with no query of its own.
+            # Read by the INSERT itself (a subquery): the side held at that moment.
             side_at_post=side_at_post(article=article, user=author),
         )
         # Foreign keys and the check constraint are the database's to enforce; validating
@@ -127,76 +127,4 @@ def comment_create(
         _give_back(claim)
         raise
     article_changed(article.pk)
-    return comment
-
-
-# A member's comment (not a reply) counted and written in one statement: the counter
-# UPDATE finds the article only while it is public, and the INSERT takes its article id
-# from that UPDATE, so either both happen or neither. In autocommit the statement is its
-# own transaction. `{side}` is the author's side, as `comment_create` stores it.
-QUICK_COMMENT_SQL = """
-WITH counted AS (
-    UPDATE articles_article SET comment_count = comment_count + 1
-    WHERE id = %s AND status = %s AND published_at <= %s
-    RETURNING id
-)
-INSERT INTO comments_comment (
-    article_id, author_id, parent_id, body, body_html, status, side_at_post,
-    like_count, dislike_count, report_count, created_at, edited_at
-)
-SELECT id, %s, NULL, %s, %s, %s, {side}, 0, 0, 0, %s, NULL FROM counted
-RETURNING id, side_at_post
-"""
-
-
-def comment_create_quick(*, article_id: int, author, body: str) -> Comment | None:
-    """`comment_create` for a member's comment on an article, without loading the article.
-
-    Refuses what `comment_create` refuses, with the same messages, and saves what it saves,
-    with `댓글 N`; returns None, with nothing written or counted, when the article is not
-    public (or on SQLite): `comment_create` then explains, after the view found the article.
-    It exists for speed: the article lookup, BEGIN, INSERT, UPDATE and COMMIT of the ORM
-    path cost several times this one statement. PostgreSQL only: data-modifying WITH
-    clauses are its own.
-    """
-    if connection.vendor != "postgresql":
-        return None
-    text = clean_body(body)
-    claim = _claim_allowance(author, text)
-    now = timezone.now()
-    html = render_comment(text)
-    side, side_params = side_sql(article_id=article_id, user_id=author.pk)
-    params = [
-        article_id,
-        Article.Status.PUBLISHED,
-        now,
-        author.pk,
-        text,
-        html,
-        Comment.Status.VISIBLE,
-        *side_params,
-        now,
-    ]
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(QUICK_COMMENT_SQL.format(side=side), params)
-            row = cursor.fetchone()
-    except BaseException:
-        _give_back(claim)
-        raise
-    if row is None:
-        _give_back(claim)
-        return None
-    article_changed(article_id)
-    comment = Comment(
-        id=row[0],
-        article_id=article_id,
-        author_id=author.pk,
-        body=text,
-        body_html=html,
-        side_at_post=row[1],
-        created_at=now,
-    )
-    comment._state.adding = False
-    comment._state.db = connection.alias
     return comment

@@ -27,8 +27,7 @@ def test_fifty_members_at_once_keep_every_counter_true():
     def act(user):
         services.comment_react(comment=target, user=user, kind="like")
         article_save_toggle(article=article, user=user, saved=True)
-        # Half of them through each way a comment is written.
-        post_with("quick" if user.pk % 2 else "orm")(article, user, f"{user.pk}번 회원의 의견")
+        services.comment_create(article=article, author=user, body=f"{user.pk}번 회원의 의견")
         # A double submit of the same like must not count twice.
         services.comment_react(comment=target, user=user, kind="like")
 
@@ -44,32 +43,20 @@ def test_fifty_members_at_once_keep_every_counter_true():
     assert services.recount() == 0
 
 
-def post_with(way):
-    if way == "quick":
-        return lambda article, member, body: services.comment_create_quick(
-            article_id=article.pk, author=member, body=body
-        )
-    return lambda article, member, body: services.comment_create(
-        article=article, author=member, body=body
-    )
-
-
 @pytest.mark.postgres(reason=RACE)
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("way", ["orm", "quick"])
-def test_double_submit_at_once_saves_one_comment(settings, way):
+def test_double_submit_at_once_saves_one_comment(settings):
     """The same text sent eight times at the same moment is saved once; the rest are repeats."""
     settings.COMMENT_RATE_SECONDS = 0
     settings.COMMENT_DAILY_LIMIT = 0
     article, member = make_article(), make_user()
-    create = post_with(way)
     refusals = []
     connected = threading.Barrier(SUBMITS, timeout=120)
 
     def post(_):
         connected.wait()  # each thread has its connection: the posts really start together
         try:
-            create(article, member, "한 번만 저장될 댓글")
+            services.comment_create(article=article, author=member, body="한 번만 저장될 댓글")
         except services.CommentError as error:
             refusals.append(error.message)
 
@@ -82,18 +69,16 @@ def test_double_submit_at_once_saves_one_comment(settings, way):
 
 @pytest.mark.postgres(reason=RACE)
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("way", ["orm", "quick"])
-def test_different_texts_at_once_keep_the_burst_limit(way):
+def test_different_texts_at_once_keep_the_burst_limit():
     """Different comments at the same moment: one is saved, the others are told to wait."""
     article, member = make_article(), make_user()
-    create = post_with(way)
     refusals = []
     connected = threading.Barrier(SUBMITS, timeout=120)
 
     def post(n):
         connected.wait()
         try:
-            create(article, member, f"{n}번째 의견")
+            services.comment_create(article=article, author=member, body=f"{n}번째 의견")
         except services.CommentError as error:
             refusals.append(error.message)
 

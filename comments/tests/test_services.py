@@ -6,7 +6,6 @@ import pytest
 from django.apps import apps
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.utils import timezone
 
 from aipick import ratelimit
@@ -30,32 +29,32 @@ def count_of(article):
     return article.comment_count
 
 
-def test_create_moves_the_counter(create):
+def test_create_moves_the_counter():
     """Posting a comment shows it and `댓글 N` grows by one."""
     article, user = make_article(), make_user()
-    comment = create(article=article, author=user, body="  좋은 분석이에요  ")
+    comment = services.comment_create(article=article, author=user, body="  좋은 분석이에요  ")
     assert comment.body == "좋은 분석이에요"
     assert count_of(article) == 1
 
 
 @pytest.mark.parametrize("body", ["", "   ", "\n\t \n"])
-def test_empty_refused(create, body):
+def test_empty_refused(body):
     """An empty or whitespace-only comment is refused and nothing is saved."""
     with pytest.raises(services.CommentError) as error:
-        create(article=make_article(), author=make_user(), body=body)
+        services.comment_create(article=make_article(), author=make_user(), body=body)
     assert error.value.message == services.COMMENT_EMPTY
     assert not Comment.objects.exists()
 
 
-def test_length_counted_as_reader_sees_it(create):
+def test_length_counted_as_reader_sees_it():
     """1,000 Korean syllables are accepted even when typed as decomposed jamo; 1,001 are not."""
     article = make_article()
     decomposed = unicodedata.normalize("NFD", "한" * 1000)
     assert len(decomposed) == 3000
-    comment = create(article=article, author=make_user(), body=decomposed)
+    comment = services.comment_create(article=article, author=make_user(), body=decomposed)
     assert len(comment.body) == 1000
     with pytest.raises(services.CommentError) as error:
-        create(article=article, author=make_user(), body="가" * 1001)
+        services.comment_create(article=article, author=make_user(), body="가" * 1001)
     assert "1,000자" in error.value.message
     assert Comment.objects.count() == 1
 
@@ -82,17 +81,17 @@ def test_posting_a_comment_stays_within_two_queries(no_rate_limit, django_assert
     assert count_of(article) == 1
 
 
-def test_side_at_post_is_stored_with_the_comment(create):
+def test_side_at_post_is_stored_with_the_comment():
     """The badge a comment shows is the side its author held when posting it."""
     article = make_article()
     poll = make_poll(article)
     pro, undecided = make_user(), make_user()
     vote(poll, pro, "찬성")
-    comment = create(article=article, author=pro, body="찬성합니다")
+    comment = services.comment_create(article=article, author=pro, body="찬성합니다")
     assert comment.side_at_post == "찬성"
     comment.refresh_from_db()
     assert comment.side_at_post == "찬성"
-    other = create(article=article, author=undecided, body="아직 모르겠어요")
+    other = services.comment_create(article=article, author=undecided, body="아직 모르겠어요")
     other.refresh_from_db()
     assert other.side_at_post == ""
     vote(poll, pro, "반대")
@@ -100,87 +99,14 @@ def test_side_at_post_is_stored_with_the_comment(create):
     assert comment.side_at_post == "찬성"  # kept as it was, so the page can say 입장 변경
 
 
-def test_side_at_post_without_polls(create):
+def test_side_at_post_without_polls():
     """Without the polls app every side is unknown and posting still works."""
     article, user = make_article(), make_user()
     installed = apps.is_installed
     with mock.patch.object(apps, "is_installed", lambda name: name != "polls" and installed(name)):
-        comment = create(article=article, author=user, body="투표 없는 기사")
+        comment = services.comment_create(article=article, author=user, body="투표 없는 기사")
     comment.refresh_from_db()
     assert comment.side_at_post == ""
-
-
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("the one-statement path is PostgreSQL's")
-
-
-def test_quick_comment_is_one_statement(no_rate_limit, django_assert_num_queries):
-    """On PostgreSQL a member's comment is counted and written by one statement."""
-    postgres_only()
-    article, user = make_article(), make_user()
-    with django_assert_num_queries(1):
-        services.comment_create_quick(article_id=article.pk, author=user, body="한 문장 댓글")
-    assert count_of(article) == 1
-
-
-def test_quick_comment_writes_what_the_orm_path_writes():
-    """Both ways store the same row: text, rendered text, side, status, counts, time."""
-    postgres_only()
-    article = make_article()
-    poll = make_poll(article)
-    first, second = make_user(), make_user()
-    vote(poll, first, "반대")
-    vote(poll, second, "반대")
-    body = "  두 길 비교 https://example.com\n둘째 줄 "
-    quick = services.comment_create_quick(article_id=article.pk, author=first, body=body)
-    orm = services.comment_create(article=article, author=second, body=body)
-    different = {"id", "author_id", "created_at"}
-    fields = [f.attname for f in Comment._meta.concrete_fields if f.attname not in different]
-    stored = Comment.objects.values(*fields, "created_at")
-    quick_row, orm_row = stored.get(pk=quick.pk), stored.get(pk=orm.pk)
-    assert abs(quick_row.pop("created_at") - orm_row.pop("created_at")) < timedelta(seconds=5)
-    assert quick_row == orm_row
-    assert quick_row["side_at_post"] == "반대" and 'rel="nofollow' in quick_row["body_html"]
-    assert count_of(article) == 2
-    # What it returns is the comment as stored.
-    quick_returned = {f: getattr(quick, f) for f in fields}
-    assert quick_returned == quick_row
-    assert quick.get_absolute_url() == f"/articles/{article.pk}/#comment-{quick.pk}"
-
-
-def test_quick_comment_sql_writes_every_column():
-    """A column added to comments later must be added to the one-statement INSERT too."""
-    insert = services.QUICK_COMMENT_SQL.split("INSERT INTO comments_comment (")[1].split(")")[0]
-    listed = {name.strip() for name in insert.split(",")}
-    assert listed == {f.column for f in Comment._meta.concrete_fields} - {"id"}
-
-
-@pytest.mark.parametrize("status", [Article.Status.DRAFT, "missing"])
-def test_quick_comment_leaves_a_closed_article_to_the_orm_path(status):
-    """A draft or missing article: nothing written or counted, so the full path can explain."""
-    postgres_only()
-    article, user = make_article(), make_user()
-    if status == "missing":
-        article_id = article.pk + 1000
-    else:
-        Article.objects.filter(pk=article.pk).update(status=status)
-        article_id = article.pk
-    body = "닫힌 기사에 쓴 댓글"
-    assert services.comment_create_quick(article_id=article_id, author=user, body=body) is None
-    assert not Comment.objects.exists()
-    assert count_of(article) == 0
-    assert ratelimit.count(f"comments:burst:{user.pk}") == 0
-    assert ratelimit.count(services.same_text_key(user, body)) == 0
-
-
-def test_quick_comment_is_skipped_on_sqlite():
-    """Without data-modifying WITH clauses the ORM path does all the work."""
-    if connection.vendor == "postgresql":
-        pytest.skip("SQLite only")
-    article, user = make_article(), make_user()
-    assert services.comment_create_quick(article_id=article.pk, author=user, body="x") is None
-    assert ratelimit.count(f"comments:burst:{user.pk}") == 0
 
 
 def test_draft_article_refused():
@@ -211,73 +137,73 @@ def test_replies_are_one_level_deep():
     assert error.value.message == services.COMMENT_REPLY_DEPTH
 
 
-def test_one_comment_per_15_seconds(create):
+def test_one_comment_per_15_seconds():
     """A second comment within 15 seconds is refused with a Korean message."""
     article, user = make_article(), make_user()
-    create(article=article, author=user, body="첫 번째")
+    services.comment_create(article=article, author=user, body="첫 번째")
     with pytest.raises(services.CommentError) as error:
-        create(article=article, author=user, body="두 번째")
+        services.comment_create(article=article, author=user, body="두 번째")
     assert error.value.message == services.COMMENT_TOO_FAST.format(seconds=15)
     assert Comment.objects.count() == 1
 
 
-def test_daily_limit(create, settings):
+def test_daily_limit(settings):
     """The 101st comment of the day is refused."""
     settings.COMMENT_RATE_SECONDS = 0
     settings.COMMENT_DAILY_LIMIT = 3
     article, user = make_article(), make_user()
     for n in range(3):
-        create(article=article, author=user, body=f"댓글 {n}")
+        services.comment_create(article=article, author=user, body=f"댓글 {n}")
     with pytest.raises(services.CommentError) as error:
-        create(article=article, author=user, body="하나 더")
+        services.comment_create(article=article, author=user, body="하나 더")
     assert error.value.message == services.COMMENT_DAILY_LIMIT.format(limit=3)
 
 
-def test_same_text_twice_within_a_minute(create, no_rate_limit):
+def test_same_text_twice_within_a_minute(no_rate_limit):
     """Posting the same text twice in a minute is refused (a double click or a spammer)."""
     article, user = make_article(), make_user()
-    create(article=article, author=user, body="같은 말")
+    services.comment_create(article=article, author=user, body="같은 말")
     with pytest.raises(services.CommentError) as error:
-        create(article=make_article(), author=user, body=" 같은 말 ")
+        services.comment_create(article=make_article(), author=user, body=" 같은 말 ")
     assert error.value.message == services.COMMENT_DUPLICATE
     assert Comment.objects.count() == 1
     # Another member may say the same thing.
-    create(article=article, author=make_user(), body="같은 말")
+    services.comment_create(article=article, author=make_user(), body="같은 말")
 
 
-def test_same_text_allowed_again_after_a_minute(create, no_rate_limit):
+def test_same_text_allowed_again_after_a_minute(no_rate_limit):
     """After the minute has passed the same text may be posted again."""
     article, user = make_article(), make_user()
-    create(article=article, author=user, body="한 번 더")
+    services.comment_create(article=article, author=user, body="한 번 더")
     caches[ratelimit.CACHE_ALIAS].delete(
         services.same_text_key(user, "한 번 더")
     )  # the minute is over
-    create(article=article, author=user, body="한 번 더")
+    services.comment_create(article=article, author=user, body="한 번 더")
     assert Comment.objects.count() == 2
 
 
-def test_repeat_is_refused_as_a_repeat_and_costs_no_allowance(create, settings):
+def test_repeat_is_refused_as_a_repeat_and_costs_no_allowance(settings):
     """A double click says "same text", not "too fast", and does not use up the day's comments."""
     settings.COMMENT_DAILY_LIMIT = 5
     article, user = make_article(), make_user()
-    create(article=article, author=user, body="두 번 눌렀어요")
+    services.comment_create(article=article, author=user, body="두 번 눌렀어요")
     with pytest.raises(services.CommentError) as error:
-        create(article=article, author=user, body="두 번 눌렀어요")
+        services.comment_create(article=article, author=user, body="두 번 눌렀어요")
     assert error.value.message == services.COMMENT_DUPLICATE
     assert ratelimit.count(f"comments:burst:{user.pk}") == 1
     today = timezone.localdate().isoformat()
     assert ratelimit.count(f"comments:day:{user.pk}:{today}") == 1
 
 
-def test_comment_refused_by_a_limit_leaves_no_repeat_mark(create, settings):
+def test_comment_refused_by_a_limit_leaves_no_repeat_mark(settings):
     """A comment refused as too fast may be sent again, unchanged, once the wait is over."""
     article, user = make_article(), make_user()
-    create(article=article, author=user, body="첫 번째")
+    services.comment_create(article=article, author=user, body="첫 번째")
     with pytest.raises(services.CommentError) as error:
-        create(article=article, author=user, body="두 번째")
+        services.comment_create(article=article, author=user, body="두 번째")
     assert error.value.message == services.COMMENT_TOO_FAST.format(seconds=15)
     caches[ratelimit.CACHE_ALIAS].delete(f"comments:burst:{user.pk}")  # 15 seconds later
-    create(article=article, author=user, body="두 번째")
+    services.comment_create(article=article, author=user, body="두 번째")
     assert Comment.objects.count() == 2
 
 
@@ -292,27 +218,27 @@ def test_comment_not_saved_leaves_no_repeat_mark(no_rate_limit):
     assert count_of(article) == 1
 
 
-def test_daily_limit_refusal_keeps_the_text_free(create, settings):
+def test_daily_limit_refusal_keeps_the_text_free(settings):
     """Over the day's limit nothing is saved, and the same text is no repeat tomorrow."""
     settings.COMMENT_RATE_SECONDS = 0
     settings.COMMENT_DAILY_LIMIT = 1
     article, user = make_article(), make_user()
-    create(article=article, author=user, body="오늘의 댓글")
+    services.comment_create(article=article, author=user, body="오늘의 댓글")
     with pytest.raises(services.CommentError) as error:
-        create(article=article, author=user, body="내일 올릴 댓글")
+        services.comment_create(article=article, author=user, body="내일 올릴 댓글")
     assert error.value.message == services.COMMENT_DAILY_LIMIT.format(limit=1)
     today = timezone.localdate().isoformat()
     caches[ratelimit.CACHE_ALIAS].delete(f"comments:day:{user.pk}:{today}")  # a new day
-    create(article=article, author=user, body="내일 올릴 댓글")
+    services.comment_create(article=article, author=user, body="내일 올릴 댓글")
     assert Comment.objects.count() == 2
 
 
-def test_rate_limit_store_down_refuses_the_comment(create, settings, no_rate_limit):
+def test_rate_limit_store_down_refuses_the_comment(settings, no_rate_limit):
     """With Redis unreachable a comment is refused (the 503), even with the limits lifted."""
     settings.CACHES = {**settings.CACHES, "ratelimit": DEAD_RATELIMIT}
     article, user = make_article(), make_user()
     with pytest.raises(ratelimit.RateLimitUnavailable):
-        create(article=article, author=user, body="레디스가 멈춘 동안")
+        services.comment_create(article=article, author=user, body="레디스가 멈춘 동안")
     assert not Comment.objects.exists()
     assert count_of(article) == 0
 
