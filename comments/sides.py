@@ -5,8 +5,6 @@ no poll for this article) every side is simply unknown and the section still wor
 """
 
 from django.apps import apps
-from django.db.models import CharField
-from django.db.models.expressions import RawSQL
 
 PRO = "찬성"
 CON = "반대"
@@ -22,22 +20,14 @@ def sides_for_users(*, article, user_ids) -> dict[int, str]:
     return member_sides(article=article, user_ids=user_ids)
 
 
-def side_at_post(*, article, user) -> str | RawSQL:
-    """The member's side as SQL for the INSERT that stores their comment: no query of its own.
+def side_at_post(*, article, user):
+    """The member's side as an expression for the INSERT that stores their comment.
 
     Read in the same statement that writes the comment, so the badge is the side held at
     that moment; "" without a vote, or without polls.
     """
-    if not user.is_authenticated:
+    if not user.is_authenticated or not apps.is_installed("polls"):
         return ""
-    sql, params = side_sql(article_id=article.pk, user_id=user.pk)
-    return RawSQL(sql, params, output_field=CharField())  # noqa: S611 - polls' SQL, ids bound
+    from polls.services import member_side
 
-
-def side_sql(*, article_id: int, user_id: int) -> tuple[str, list]:
-    """SQL and parameters for the member's current side on the article ("" when none)."""
-    if not apps.is_installed("polls"):
-        return "%s", [""]
-    from polls.services import member_side_sql
-
-    return member_side_sql(article_id=article_id, user_id=user_id)
+    return member_side(article_id=article.pk, user_id=user.pk)

@@ -31,9 +31,9 @@ def ip_hash(ip: str) -> str:
     return salted_hmac("polls.ratelimit.ip", ip, algorithm="sha256").hexdigest()[:32]
 
 
-def allow_vote_attempt(request, article_id: int, voter) -> bool:
-    """Count this attempt; False once this member, or this address for anonymous readers,
-    passed the limit of the article's poll."""
+def allow_vote_attempt(*, article_id: int, voter, client_ip: str) -> bool:
+    """Count this attempt; False once this member, or this address (`aipick.ratelimit.client_ip`)
+    for anonymous readers, passed the limit of the article's poll."""
     limit, period = parse_rate(settings.POLL_RATE_LIMIT)
-    who = voter.key if voter.is_member else ip_hash(ratelimit.client_ip(request))
+    who = voter.key if voter.is_member else ip_hash(client_ip)
     return ratelimit.hit(f"polls:vote:{article_id}:{who}", limit=limit, window=period)

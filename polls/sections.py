@@ -18,7 +18,7 @@ from .results import (
     shares_in_tenths,
     trend_bucket,
 )
-from .services import poll_snapshot_freeze
+from .services import poll_snapshot_freeze, poll_vote_refusal
 from .voters import current_voter_key
 
 TREND_TABLE_ROWS = 24
@@ -88,11 +88,7 @@ def poll_box_context(
     ]
     my_choice = next((r.choice for r in results if r.is_mine), None)
     # A staff preview of a draft shows the poll but offers no buttons: voting would be refused.
-    can_vote = (
-        not is_closed
-        and poll.article.is_public
-        and (poll.allow_anonymous or request.user.is_authenticated)
-    )
+    can_vote = poll_vote_refusal(poll, is_member=request.user.is_authenticated) is None
     context = {
         "poll": poll,
         "results": results,

@@ -4,7 +4,8 @@ Every counter moves with `F()` in the transaction that writes the row it counts;
 vote row is locked first (`select_for_update`) so a voter's concurrent requests queue.
 
 - `errors`: the refusal messages, the limits on choices and `VoteRefused`.
-- `voting`: `Voter`, and a vote cast, moved, merged on sign-in or refused.
+- `voting`: `Voter`, and a vote submitted, cast, moved, merged on sign-in or refused; the
+  one rule of when a poll accepts votes (`poll_vote_refusal`).
 - `choices`: the admin's edit of a poll's choices.
 - `closing`: a closed poll's result frozen once.
 - `counters`: `recount`, the repair path for `manage.py recount`.
@@ -36,16 +37,12 @@ from .errors import (
     VoteRefused,
 )
 from .voting import (
-    FIRST_VOTE_SQL,
-    MEMBER_SIDE_SQL,
     Voter,
-    member_side_sql,
+    member_side,
     member_sides,
     new_browser_token,
-    poll_attempt_blocked,
-    poll_check_open,
     poll_vote_cast,
-    poll_vote_first,
+    poll_vote_refusal,
     poll_vote_submit,
     poll_votes_merge,
 )
@@ -54,8 +51,6 @@ __all__ = [
     "CHOICES_MAX",
     "CHOICES_MIN",
     "CHOICE_LABEL_MAX",
-    "FIRST_VOTE_SQL",
-    "MEMBER_SIDE_SQL",
     "POLL_BODY_TOO_LARGE",
     "POLL_CHANGED",
     "POLL_CHOICES_TOO_FEW",
@@ -74,17 +69,15 @@ __all__ = [
     "POLL_VOTED",
     "VoteRefused",
     "Voter",
-    "member_side_sql",
+    "member_side",
     "member_sides",
     "new_browser_token",
-    "poll_attempt_blocked",
-    "poll_check_open",
     "poll_choice_labels_check",
     "poll_choices_check",
     "poll_choices_set",
     "poll_snapshot_freeze",
     "poll_vote_cast",
-    "poll_vote_first",
+    "poll_vote_refusal",
     "poll_vote_submit",
     "poll_votes_merge",
     "recount",

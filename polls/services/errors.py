@@ -28,9 +28,11 @@ POLL_CHOICE_HAS_VOTES = (
 
 
 class VoteRefused(Exception):
-    """A vote the rules do not allow; `status` is the HTTP answer for a plain form POST."""
+    """A vote the rules do not allow; `status` is the HTTP answer for a plain form POST, and
+    `poll` the poll refused (None when there is none to show), for the answer's box or page."""
 
-    def __init__(self, message: str, *, status: int = 400):
+    def __init__(self, message: str, *, status: int = 400, poll=None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.poll = poll

@@ -1,23 +1,40 @@
-"""Votes: who is voting (`Voter`), a vote cast, moved or merged on sign-in, a member's side."""
+"""Votes: who is voting (`Voter`), a vote submitted, cast, moved or merged on sign-in, a member's side."""
 
 import secrets
 from dataclasses import dataclass, replace
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, PositiveIntegerField, Subquery, When
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, PositiveIntegerField, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.cache import article_changed, poll_changed
-from articles.models import Article
+from articles.cache import article_changed
 
 from ..models import Choice, Poll, Vote
+from ..ratelimit import allow_vote_attempt
 from .errors import (
     POLL_CHOICE_INVALID,
     POLL_CLOSED,
     POLL_NOT_FOUND,
     POLL_NOT_OPEN,
+    POLL_RATE_LIMITED,
     POLL_SIGN_IN_REQUIRED,
     VoteRefused,
+)
+
+# What a vote reads of a choice, its poll and article: the checks, the redirect and the
+# refusal page. The htmx box reloads the poll in full (sections.load_poll).
+CHOICE_FIELDS = (
+    "poll_id",
+    "ref",
+    "label",
+    "poll__article_id",
+    "poll__question",
+    "poll__opens_at",
+    "poll__closes_at",
+    "poll__allow_anonymous",
+    "poll__article__status",
+    "poll__article__published_at",
 )
 
 
@@ -46,14 +63,72 @@ def new_browser_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-def poll_check_open(poll: Poll) -> None:
-    """Refuse unless the article is public and the poll is between its opening and closing."""
+def poll_vote_refusal(poll: Poll, *, is_member: bool) -> VoteRefused | None:
+    """Why a vote on this poll would be refused now; None when it would be taken.
+
+    The one place that says when a poll accepts votes: its article is public, it has
+    opened and not closed, and a members-only poll takes members only. `poll_vote_cast`
+    raises what this returns; the poll box offers its buttons only when it returns None.
+    """
     if not poll.article.is_public:
-        raise VoteRefused(POLL_NOT_FOUND, status=404)
+        return VoteRefused(POLL_NOT_FOUND, status=404, poll=poll)
+    if not is_member and not poll.allow_anonymous:
+        return VoteRefused(POLL_SIGN_IN_REQUIRED, status=403, poll=poll)
     if poll.is_closed:
-        raise VoteRefused(POLL_CLOSED, status=409)
+        return VoteRefused(POLL_CLOSED, status=409, poll=poll)
     if not poll.has_opened:
-        raise VoteRefused(POLL_NOT_OPEN, status=409)
+        return VoteRefused(POLL_NOT_OPEN, status=409, poll=poll)
+    return None
+
+
+def poll_vote_submit(*, article_id: int, raw_choice: str, voter: Voter, client_ip: str) -> Vote:
+    """A vote as a reader sends it: counted against the rate limit, its choice found, cast.
+
+    The one entry for the vote view. Raises `VoteRefused` (carrying the poll, for the
+    answer) for whatever is refused: no public poll on this article (404), too many
+    attempts (429, counted on the poll's integrity line), a choice not of this poll (400),
+    and every refusal of `poll_vote_cast`. A voter's concurrent first votes meet the unique
+    constraint: the loser is retried once as a change.
+    """
+    # Counted before anything is looked up; an article has one poll, so this is the limit
+    # per poll per address (or member).
+    if not allow_vote_attempt(article_id=article_id, voter=voter, client_ip=client_ip):
+        poll = _public_poll(article_id)
+        Poll.objects.filter(pk=poll.pk).update(blocked_count=F("blocked_count") + 1)
+        article_changed(article_id)
+        raise VoteRefused(POLL_RATE_LIMITED, status=429, poll=poll)
+    choice = _find_choice(article_id, raw_choice)
+    if choice is None:
+        raise VoteRefused(POLL_CHOICE_INVALID, status=400, poll=_public_poll(article_id))
+    try:
+        return poll_vote_cast(poll=choice.poll, choice=choice, voter=voter)
+    except IntegrityError:
+        # The retry looks the vote up, whatever the voter claimed about being new.
+        return poll_vote_cast(poll=choice.poll, choice=choice, voter=replace(voter, fresh=False))
+
+
+def _public_poll(article_id: int) -> Poll:
+    """The article's poll with its article; refused as not found unless the article is public."""
+    poll = Poll.objects.select_related("article").filter(article_id=article_id).first()
+    if poll is None or not poll.article.is_public:
+        raise VoteRefused(POLL_NOT_FOUND, status=404)
+    return poll
+
+
+def _find_choice(article_id: int, raw: str) -> Choice | None:
+    """The choice, its poll and article in one query; None for anything not of this poll."""
+    if not (raw.isdecimal() and len(raw) <= 18):
+        return None
+    try:
+        # get(), not first(): the primary key finds at most one row, so no ORDER BY. Only the
+        # columns a vote reads: building the article's twenty-odd others cost more than the rest.
+        choice = (
+            Choice.objects.select_related("poll__article").only(*CHOICE_FIELDS).get(pk=int(raw))
+        )
+    except Choice.DoesNotExist:
+        return None
+    # Compared here rather than in SQL: one condition less for the ORM to build every vote.
+    return choice if choice.poll.article_id == article_id else None
 
 
 @transaction.atomic
@@ -67,16 +142,15 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
     Two concurrent first votes by the same voter meet the unique constraint: the loser
     raises IntegrityError and `poll_vote_submit` retries it as a change.
     """
-    poll_check_open(poll)
+    refused = poll_vote_refusal(poll, is_member=voter.is_member)
+    if refused is not None:
+        raise refused
     if choice.poll_id != poll.pk:
-        raise VoteRefused(POLL_CHOICE_INVALID, status=400)
-    if not voter.is_member and not poll.allow_anonymous:
-        raise VoteRefused(POLL_SIGN_IN_REQUIRED, status=403)
+        raise VoteRefused(POLL_CHOICE_INVALID, status=400, poll=poll)
 
     now = timezone.now()
-    # Every outcome changes what the article page shows (counts or the refused-repeat line);
-    # a member's vote also moves their side on their comments, outside the poll.
-    _poll_or_article_changed(poll.article_id, voter)
+    # Every outcome changes what the article page shows (counts or the refused-repeat line).
+    article_changed(poll.article_id)
     if voter.fresh:
         # Nothing to look up or lock; the unique constraint still guards the insert.
         vote = None
@@ -95,6 +169,7 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
         vote.outcome = "added"
     elif vote.choice_id == choice.ref:
         Poll.objects.filter(pk=poll.pk).update(blocked_count=F("blocked_count") + 1)
+        vote.choice = choice
         vote.outcome = "unchanged"
     else:
         old_ref, first_ref = vote.choice_id, vote.first_choice_id
@@ -126,93 +201,8 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
         )
         vote.choice, vote.changed_at = choice, now
         vote.outcome = "changed"
+    vote.poll = poll
     return vote
-
-
-# A first vote decided, written and counted in one statement: the conditions of
-# `poll_check_open` and `poll_vote_cast` for a voter with no vote yet, the insert, and the
-# `+ 1` in the same statement (so in the same transaction as the row it counts).
-# `ON CONFLICT DO NOTHING` leaves a voter who already voted to `poll_vote_submit`, as it
-# does every refusal, which must say why.
-FIRST_VOTE_SQL = """
-WITH target AS (
-    SELECT choice.ref, choice.poll_id, choice.label
-    FROM polls_choice AS choice
-    JOIN polls_poll AS poll ON poll.id = choice.poll_id
-    JOIN articles_article AS article ON article.id = poll.article_id
-    WHERE choice.id = %(choice_id)s
-      AND poll.article_id = %(article_id)s
-      AND article.status = %(published)s
-      AND article.published_at <= %(now)s
-      AND poll.opens_at <= %(now)s
-      AND (poll.closes_at IS NULL OR poll.closes_at > %(now)s)
-      AND (poll.allow_anonymous OR %(is_member)s)
-), added AS (
-    INSERT INTO polls_vote (poll_id, choice_ref, first_choice_ref, voter_key, user_id, created_at)
-    SELECT poll_id, ref, ref, %(voter_key)s, %(user_id)s, %(now)s FROM target
-    ON CONFLICT (poll_id, voter_key) DO NOTHING
-    RETURNING choice_ref
-), counted AS (
-    UPDATE polls_choice SET vote_count = vote_count + 1
-    WHERE ref = (SELECT choice_ref FROM added)
-    RETURNING ref
-)
-SELECT target.label FROM target JOIN counted ON counted.ref = target.ref
-"""
-
-
-def poll_vote_first(*, article_id: int, choice_id: int, voter: Voter) -> str | None:
-    """Record a voter's first vote on the article's poll in one statement; the choice's label.
-
-    None, with nothing written, for anything else (no such choice, a closed poll, a voter
-    who already voted, SQLite): `poll_vote_submit` then decides and explains. Where it
-    answers, it answers as `poll_vote_cast` would with outcome "added". It exists for
-    speed: a new reader's first vote is the most common write on the site, and one
-    statement in autocommit costs a fraction of the ORM path's lookup, BEGIN, INSERT,
-    UPDATE and COMMIT. PostgreSQL only: data-modifying WITH clauses are its own.
-    """
-    if connection.vendor != "postgresql":
-        return None
-    params = {
-        "choice_id": choice_id,
-        "article_id": article_id,
-        "published": Article.Status.PUBLISHED,
-        "now": timezone.now(),
-        "is_member": voter.is_member,
-        "voter_key": voter.key,
-        "user_id": voter.user.pk if voter.is_member else None,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(FIRST_VOTE_SQL, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    _poll_or_article_changed(article_id, voter)
-    return row[0]
-
-
-def _poll_or_article_changed(article_id: int, voter: Voter) -> None:
-    if voter.is_member:
-        article_changed(article_id)
-    else:
-        poll_changed(article_id)
-
-
-# A member's current side on an article as an SQL expression ("" without a vote), for a
-# statement that stores it without a query of its own: comments keep the side their
-# author held when posting. At most one row: one poll per article, one vote per member.
-MEMBER_SIDE_SQL = """COALESCE((
-    SELECT choice.label
-    FROM polls_vote AS vote
-    JOIN polls_choice AS choice ON choice.ref = vote.choice_ref
-    JOIN polls_poll AS poll ON poll.id = vote.poll_id
-    WHERE poll.article_id = %s AND vote.user_id = %s
-    LIMIT 1
-), '')"""
-
-
-def member_side_sql(*, article_id: int, user_id: int) -> tuple[str, list]:
-    return MEMBER_SIDE_SQL, [article_id, user_id]
 
 
 def member_sides(*, article, user_ids) -> dict[int, str]:
@@ -224,19 +214,16 @@ def member_sides(*, article, user_ids) -> dict[int, str]:
     )
 
 
-def poll_vote_submit(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
-    """`poll_vote_cast`, retried once when the same voter's other request inserted first."""
-    try:
-        return poll_vote_cast(poll=poll, choice=choice, voter=voter)
-    except IntegrityError:
-        # The retry looks the vote up, whatever the voter claimed about being new.
-        return poll_vote_cast(poll=poll, choice=choice, voter=replace(voter, fresh=False))
+def member_side(*, article_id: int, user_id: int) -> Coalesce:
+    """The member's current side on the article as an expression ("" without a vote).
 
-
-def poll_attempt_blocked(*, poll: Poll) -> None:
-    """Count one refused attempt (rate limit) on the poll's public integrity line."""
-    Poll.objects.filter(pk=poll.pk).update(blocked_count=F("blocked_count") + 1)
-    poll_changed(poll.article_id)
+    For a write that stores the side in its own statement: a comment keeps the side its
+    author held when posting it. At most one row: one poll per article, one vote per member.
+    """
+    label = Vote.objects.filter(poll__article_id=article_id, user_id=user_id).values(
+        "choice__label"
+    )[:1]
+    return Coalesce(Subquery(label), Value(""))
 
 
 @transaction.atomic
@@ -246,11 +233,10 @@ def poll_votes_merge(*, anonymous_key: str, user) -> int:
     Closed polls are left alone: their result is final. Returns how many votes moved or were removed.
     """
     member_key = Voter.member(user).key
-    now = timezone.now()
     browser_votes = list(
         Vote.objects.select_for_update()
         .filter(voter_key=anonymous_key)
-        .exclude(poll__closes_at__lte=now)
+        .exclude(poll__in=Poll.objects.closed_now())
         .order_by("pk")
     )
     if not browser_votes:

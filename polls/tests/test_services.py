@@ -22,7 +22,7 @@ from polls.services import (
     VoteRefused,
     poll_snapshot_freeze,
     poll_vote_cast,
-    poll_vote_first,
+    poll_vote_refusal,
     poll_vote_submit,
     poll_votes_merge,
     recount,
@@ -96,7 +96,12 @@ def test_a_token_wrongly_taken_for_new_still_gets_one_vote():
     poll = make_poll()
     pro, con = choices(poll)
     poll_vote_cast(poll=poll, choice=pro, voter=Voter.browser("seen-before"))
-    vote = poll_vote_submit(poll=poll, choice=con, voter=Voter.browser("seen-before", fresh=True))
+    vote = poll_vote_submit(
+        article_id=poll.article_id,
+        raw_choice=str(con.pk),
+        voter=Voter.browser("seen-before", fresh=True),
+        client_ip="198.51.100.7",
+    )
     assert vote.outcome == "changed"
     assert counts(poll) == [0, 1]
     assert Vote.objects.filter(poll=poll).count() == 1
@@ -157,6 +162,46 @@ def test_members_only_poll_refuses_anonymous_browsers():
     assert refused.value.message == POLL_SIGN_IN_REQUIRED and refused.value.status == 403
     poll_vote_cast(poll=poll, choice=choices(poll)[0], voter=member())
     assert counts(poll) == [1, 0]
+
+
+def test_members_only_poll_asks_anonymous_readers_to_sign_in_even_when_closed():
+    """The sign-in answer comes before the closing one: signing in is what the reader can do."""
+    poll = make_poll(opens_at=timezone.now() - timedelta(days=1), allow_anonymous=False)
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    poll.refresh_from_db()
+    assert poll_vote_refusal(poll, is_member=False).message == POLL_SIGN_IN_REQUIRED
+    assert poll_vote_refusal(poll, is_member=True).message == POLL_CLOSED
+
+
+def test_an_open_poll_on_a_public_article_takes_votes():
+    """The one rule says yes for an open poll: nothing to refuse."""
+    poll = make_poll()
+    assert poll_vote_refusal(poll, is_member=False) is None
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "999999"])
+def test_submitting_a_choice_not_of_this_poll_is_refused_with_the_poll(raw):
+    """A made-up choice is refused with 400, and the refusal carries the poll for the answer."""
+    poll = make_poll()
+    with pytest.raises(VoteRefused) as refused:
+        poll_vote_submit(
+            article_id=poll.article_id, raw_choice=raw, voter=browser(), client_ip="198.51.100.8"
+        )
+    assert (refused.value.message, refused.value.status) == (POLL_CHOICE_INVALID, 400)
+    assert refused.value.poll == poll
+    assert counts(poll) == [0, 0]
+
+
+def test_submitting_to_an_article_without_a_public_poll_is_not_found():
+    """No poll, or a draft's poll: the same 404, whatever the choice."""
+    draft = make_poll(make_article(status=Article.Status.DRAFT, published_at=None))
+    for article_id in (draft.article_id, make_article().pk):
+        with pytest.raises(VoteRefused) as refused:
+            poll_vote_submit(
+                article_id=article_id, raw_choice="x", voter=browser(), client_ip="198.51.100.9"
+            )
+        assert refused.value.status == 404
+    assert not Vote.objects.exists()
 
 
 def test_casting_a_vote_runs_at_most_six_queries():
@@ -348,67 +393,3 @@ def test_demo_poll_is_created_once_with_no_votes():
     assert poll.opens_at == article.published_at
     assert [c.label for c in poll.choices.all()] == ["찬성", "반대"]
     assert counts(poll) == [0, 0] and not Vote.objects.exists()
-
-
-needs_postgresql = pytest.mark.postgres(
-    reason="the one-statement first vote is PostgreSQL's (data-modifying WITH clauses)"
-)
-
-
-def first_vote(poll, choice, voter=None):
-    return poll_vote_first(
-        article_id=poll.article_id, choice_id=choice.pk, voter=voter or browser()
-    )
-
-
-@needs_postgresql
-def test_one_statement_first_vote_adds_one_like_the_service():
-    """A new reader's vote lands in one statement: one row, 찬성 +1, its label back."""
-    poll = make_poll()
-    pro, _ = choices(poll)
-    with CaptureQueriesContext(connection) as queries:
-        assert first_vote(poll, pro) == "찬성"
-    assert len(queries) == 1
-    assert counts(poll) == [1, 0]
-    assert_counters_match_rows(poll)
-
-
-@needs_postgresql
-@pytest.mark.parametrize(
-    "case",
-    ["closed", "not open", "draft", "members only", "other article", "no such choice", "voted"],
-)
-def test_one_statement_first_vote_leaves_every_refusal_to_the_service(case):
-    """Whatever the service would refuse or treat as a repeat, the one statement writes nothing."""
-    poll = make_poll()
-    pro, _ = choices(poll)
-    choice_id, article_id, voter = pro.pk, poll.article_id, browser()
-    if case == "closed":
-        Poll.objects.filter(pk=poll.pk).update(
-            opens_at=timezone.now() - timedelta(days=1),
-            closes_at=timezone.now() - timedelta(minutes=1),
-        )
-    elif case == "not open":
-        Poll.objects.filter(pk=poll.pk).update(opens_at=timezone.now() + timedelta(hours=1))
-    elif case == "draft":
-        Article.objects.filter(pk=poll.article_id).update(status=Article.Status.DRAFT)
-    elif case == "members only":
-        Poll.objects.filter(pk=poll.pk).update(allow_anonymous=False)
-    elif case == "other article":
-        article_id = make_poll().article_id
-    elif case == "no such choice":
-        choice_id = pro.pk + 1000
-    elif case == "voted":
-        poll_vote_cast(poll=poll, choice=pro, voter=voter)
-    before = counts(poll), Vote.objects.count()
-    assert poll_vote_first(article_id=article_id, choice_id=choice_id, voter=voter) is None
-    assert (counts(poll), Vote.objects.count()) == before
-
-
-@needs_postgresql
-def test_one_statement_first_vote_lets_members_vote_on_members_only_polls():
-    """비회원 투표 off keeps browsers out of the one statement, not members."""
-    poll = make_poll(allow_anonymous=False)
-    pro, _ = choices(poll)
-    assert first_vote(poll, pro, member()) == "찬성"
-    assert counts(poll) == [1, 0]
