@@ -1,7 +1,5 @@
 from django import forms
 
-from .models import CommentReport
-
 
 class CommentForm(forms.Form):
     body = forms.CharField(
@@ -14,7 +12,3 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # A honeypot: hidden from people by CSS, filled in by naive bots.
     website = forms.CharField(required=False)
-
-
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(label="신고 사유", choices=CommentReport.Reason.choices)

@@ -15,8 +15,7 @@ from aipick.decorators import read_only
 from articles.models import Article
 
 from . import services
-from .forms import CommentForm, ReportForm
-from .models import Comment, CommentReaction
+from .models import Comment
 from .section import build_section
 
 SECTION = "comments/section.html"
@@ -76,31 +75,17 @@ def comment_list(request, pk):
 
 @require_POST
 def comment_create(request, pk):
-    form = CommentForm(request.POST)
-    body = request.POST.get("body", "")
     article = _article(request, pk)
     if not request.user.is_authenticated:
         return _login_first(request, f"{article.get_absolute_url()}#comments")
-    parent = None
     try:
-        if not form.is_valid():
-            raise services.CommentError(services.COMMENT_EMPTY)
-        if form.cleaned_data["website"]:
-            raise services.CommentError(services.COMMENT_BOT)
-        parent_id = form.cleaned_data["parent"]
-        if parent_id:
-            parent = Comment.objects.filter(pk=parent_id, article=article).first()
-            if parent is None:
-                raise services.CommentError(services.COMMENT_THREAD_CLOSED)
-        comment = services.comment_create(
-            article=article, author=request.user, body=body, parent=parent
-        )
+        comment = services.comment_submit(article=article, author=request.user, data=request.POST)
     except services.CommentError as error:
-        return _refused(request, article, parent, error.message, body)
+        return _refused(request, article, error.parent, error.message, request.POST.get("body", ""))
     if not request.htmx:
         return _back(comment)
     article.refresh_from_db(fields=["comment_count"])
-    if parent is not None:
+    if comment.parent_id is not None:
         return _render_thread(request, comment, count_oob=True)
     context = build_section(article=article, viewer=request.user, **_state(request))
     context["count_oob"] = True
@@ -171,11 +156,12 @@ def comment_delete(request, pk):
 @require_POST
 def comment_react(request, pk):
     def react(comment):
-        kind = request.POST.get("kind")
-        if kind not in CommentReaction.Kind.values:
-            raise services.CommentError("알 수 없는 반응입니다.")
-        wanted = kind if request.POST.get("on", "1") == "1" else None
-        services.comment_react(comment=comment, user=request.user, kind=wanted)
+        services.comment_react(
+            comment=comment,
+            user=request.user,
+            kind=request.POST.get("kind"),
+            on=request.POST.get("on", "1") == "1",
+        )
 
     return _comment_action(request, pk, react)
 
@@ -183,11 +169,8 @@ def comment_react(request, pk):
 @require_POST
 def comment_report(request, pk):
     def report(comment):
-        form = ReportForm(request.POST)
-        if not form.is_valid():
-            raise services.CommentError(services.COMMENT_REPORT_REASON)
         services.comment_report(
-            comment=comment, user=request.user, reason=form.cleaned_data["reason"]
+            comment=comment, user=request.user, reason=request.POST.get("reason", "")
         )
         return services.COMMENT_REPORTED
 

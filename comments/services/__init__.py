@@ -4,7 +4,7 @@ The rules (length, edit window, rate limits, thread state) live here, not in the
 so a crafted request meets the same checks as the form.
 
 - `errors`: the refusal messages and `CommentError`.
-- `posting`: a new comment or reply, with its rate limits.
+- `posting`: a new comment or reply, with its rate limits; `comment_submit` reads the form.
 - `changes`: the author's edit and delete, staff moderation.
 - `reactions`: 공감/비공감 and reports.
 - `counters`: `recount`, the repair path for `manage.py recount`.
@@ -32,9 +32,10 @@ from .errors import (
     COMMENT_THREAD_CLOSED,
     COMMENT_TOO_FAST,
     COMMENT_TOO_LONG,
+    COMMENT_UNKNOWN_REACTION,
     CommentError,
 )
-from .posting import clean_body, comment_create, same_text_key
+from .posting import clean_body, comment_create, comment_submit, same_text_key
 from .reactions import comment_react, comment_report
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "COMMENT_THREAD_CLOSED",
     "COMMENT_TOO_FAST",
     "COMMENT_TOO_LONG",
+    "COMMENT_UNKNOWN_REACTION",
     "CommentError",
     "can_edit",
     "clean_body",
@@ -66,6 +68,7 @@ __all__ = [
     "comment_moderate",
     "comment_react",
     "comment_report",
+    "comment_submit",
     "recount",
     "same_text_key",
 ]

@@ -19,10 +19,14 @@ COMMENT_ALREADY_REPORTED = "이미 신고한 댓글입니다."
 COMMENT_REPORTED = "신고가 접수되었습니다. 운영진이 확인합니다."
 COMMENT_REPORT_REASON = "신고 사유를 골라 주세요."
 COMMENT_DELETED = "삭제된 댓글입니다"
+COMMENT_UNKNOWN_REACTION = "알 수 없는 반응입니다."
 
 
 class CommentError(Exception):
-    """A refused write; `message` is Korean and shown to the member as is."""
+    """A refused write; `message` is Korean and shown to the member as is. `parent` is the
+    comment replied to when a refused post was a reply (set by `comment_submit`)."""
+
+    parent = None
 
     def __init__(self, message: str):
         super().__init__(message)

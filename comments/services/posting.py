@@ -11,11 +11,13 @@ from aipick import ratelimit
 from articles.cache import article_changed
 from articles.models import Article
 
+from ..forms import CommentForm
 from ..models import Comment
 from ..rendering import normalize
 from ..sides import side_at_post
 from .errors import (
     COMMENT_ARTICLE_CLOSED,
+    COMMENT_BOT,
     COMMENT_DAILY_LIMIT,
     COMMENT_DUPLICATE,
     COMMENT_EMPTY,
@@ -128,3 +130,28 @@ def comment_create(
         raise
     article_changed(article.pk)
     return comment
+
+
+def comment_submit(*, article: Article, author, data) -> Comment:
+    """A comment or reply as the form sends it (`body`, `parent`, the `website` honeypot).
+
+    The one entry for the posting view: the form's fields read, the replied-to comment
+    found on this article, then `comment_create`. A refusal raises `CommentError` with
+    `parent` set when the comment was a reply, so its message goes under that reply form.
+    """
+    form = CommentForm(data)
+    body = data.get("body", "")
+    if not form.is_valid():
+        raise CommentError(COMMENT_EMPTY)
+    if form.cleaned_data["website"]:
+        raise CommentError(COMMENT_BOT)
+    parent = None
+    if parent_id := form.cleaned_data["parent"]:
+        parent = Comment.objects.filter(pk=parent_id, article=article).first()
+        if parent is None:
+            raise CommentError(COMMENT_THREAD_CLOSED)
+    try:
+        return comment_create(article=article, author=author, body=body, parent=parent)
+    except CommentError as error:
+        error.parent = parent
+        raise

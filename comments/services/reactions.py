@@ -14,18 +14,22 @@ from .errors import (
     COMMENT_OWN_REACTION,
     COMMENT_OWN_REPORT,
     COMMENT_REPORT_REASON,
+    COMMENT_UNKNOWN_REACTION,
     CommentError,
 )
 
 
 @transaction.atomic
-def comment_react(*, comment: Comment, user, kind: str | None) -> str | None:
-    """Set this member's reaction to `like`, `dislike` or none; returns the reaction now held.
+def comment_react(*, comment: Comment, user, kind: str | None, on: bool = True) -> str | None:
+    """Set this member's reaction to `kind` (`like` or `dislike`), or to none when not `on`;
+    returns the reaction now held.
 
     The form says which state it wants, so a double submit repeats a state, never a count.
     """
-    if kind not in {None, *CommentReaction.Kind.values}:
-        raise CommentError("알 수 없는 반응입니다.")
+    if kind not in CommentReaction.Kind.values:
+        raise CommentError(COMMENT_UNKNOWN_REACTION)
+    if not on:
+        kind = None
     if comment.author_id == user.pk:
         raise CommentError(COMMENT_OWN_REACTION)
     if not Comment.objects.filter(pk=comment.pk, status=Comment.Status.VISIBLE).exists():

@@ -137,6 +137,42 @@ def test_replies_are_one_level_deep():
     assert error.value.message == services.COMMENT_REPLY_DEPTH
 
 
+def test_submitted_reply_refused_under_its_own_thread():
+    """A refused reply names the comment replied to, so the message goes under that reply form."""
+    parent = make_comment(status=Comment.Status.HIDDEN)
+    with pytest.raises(services.CommentError) as error:
+        services.comment_submit(
+            article=parent.article, author=make_user(), data={"body": "답글", "parent": parent.pk}
+        )
+    assert error.value.message == services.COMMENT_THREAD_CLOSED
+    assert error.value.parent == parent
+
+
+def test_submitted_reply_to_another_articles_comment_is_refused():
+    """A reply aimed at a comment on another article finds no thread here; nothing is saved."""
+    elsewhere = make_comment()
+    with pytest.raises(services.CommentError) as error:
+        services.comment_submit(
+            article=make_article(),
+            author=make_user(),
+            data={"body": "답글", "parent": elsewhere.pk},
+        )
+    assert (error.value.message, error.value.parent) == (services.COMMENT_THREAD_CLOSED, None)
+    assert Comment.objects.count() == 1
+
+
+def test_submitted_form_with_the_honeypot_filled_is_refused():
+    """A bot that fills the hidden website field is refused with the Korean message."""
+    with pytest.raises(services.CommentError) as error:
+        services.comment_submit(
+            article=make_article(),
+            author=make_user(),
+            data={"body": "광고", "website": "http://spam.example"},
+        )
+    assert error.value.message == services.COMMENT_BOT
+    assert not Comment.objects.exists()
+
+
 def test_one_comment_per_15_seconds():
     """A second comment within 15 seconds is refused with a Korean message."""
     article, user = make_article(), make_user()
@@ -306,7 +342,7 @@ def test_react_like_switch_and_undo():
     services.comment_react(comment=comment, user=reader, kind="dislike")
     comment.refresh_from_db()
     assert (comment.like_count, comment.dislike_count) == (0, 1)
-    services.comment_react(comment=comment, user=reader, kind=None)
+    services.comment_react(comment=comment, user=reader, kind="dislike", on=False)
     comment.refresh_from_db()
     assert (comment.like_count, comment.dislike_count) == (0, 0)
     assert not CommentReaction.objects.exists()
@@ -322,6 +358,16 @@ def test_switching_a_reaction_moves_the_page_version_once(django_capture_on_comm
     with django_capture_on_commit_callbacks() as bumps:
         services.comment_react(comment=comment, user=reader, kind="dislike")
     assert bumps == []  # nothing changed, nothing to re-render
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_unknown_reaction_is_refused(on):
+    """A made-up reaction is refused, whether switched on or off, and counts nothing."""
+    comment = make_comment()
+    with pytest.raises(services.CommentError) as error:
+        services.comment_react(comment=comment, user=make_user(), kind="love", on=on)
+    assert error.value.message == services.COMMENT_UNKNOWN_REACTION
+    assert not CommentReaction.objects.exists()
 
 
 def test_cannot_like_own_comment():
