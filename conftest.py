@@ -75,8 +75,9 @@ def in_memory(alias: str) -> dict:
 
 @pytest.fixture
 def live_page_cache(settings):
-    """Keep renderings in local memory, as app servers do."""
+    """Keep renderings in local memory, as app servers do (empty: ids repeat between tests)."""
     settings.CACHES = {**settings.CACHES, "local": dict(settings.LOCAL_CACHE)}
+    caches["local"].clear()
 
 
 @pytest.fixture(autouse=True)
