@@ -263,18 +263,16 @@ def test_a_members_vote_fails_closed_without_the_rate_limit_store(settings):
     assert counts(poll) == [0, 0]
 
 
-def test_rate_limit_never_keeps_the_raw_ip(settings):
-    """Only a keyed hash of the address reaches the cache."""
-    from django.core.cache import caches
+def test_rate_limit_never_keeps_the_raw_ip():
+    """Only a keyed hash of the address reaches the rate-limit store."""
+    from unittest import mock
+
+    from aipick import ratelimit
 
     poll = make_poll()
-    Client(REMOTE_ADDR="198.51.100.23").post(vote_url(poll), {"choice": choices(poll)[0].pk})
-    cache = caches["ratelimit"]
-    if hasattr(cache._cache, "keys"):  # local memory (the SQLite run)
-        keys = list(cache._cache.keys())
-    else:  # Redis (the PostgreSQL run): this run's keys only
-        client = cache._cache.get_client()
-        keys = [k.decode() for k in client.scan_iter(match=f"{cache.key_prefix}:*")]
+    with mock.patch.object(ratelimit, "attempt", wraps=ratelimit.attempt) as attempt:
+        Client(REMOTE_ADDR="198.51.100.23").post(vote_url(poll), {"choice": choices(poll)[0].pk})
+    keys = [key for call in attempt.call_args_list for key, _limit, _window in call.args[0]]
     assert keys and not any("198.51.100.23" in key for key in keys)
 
 
