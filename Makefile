@@ -96,9 +96,9 @@ lint: $(VENV)/.installed-dev
 test-sqlite: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
-# The same suite on PostgreSQL, when a server answers; with Redis as cache, sessions and
-# rate-limit store when Redis answers too (a database of its own: conftest.py only ever
-# deletes its run's keys there).
+# The same suite on PostgreSQL, when a server answers; with Redis for the version tokens
+# and the rate limits when Redis answers too (a database of its own: conftest.py only ever
+# deletes its run's keys there). Sessions are in the database either way.
 test-postgres: $(VENV)/.installed-dev
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" >/dev/null 2>&1; then \
 		if $(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_TEST_URL)', socket_connect_timeout=3).ping()" >/dev/null 2>&1; then \

@@ -83,7 +83,8 @@ class CacheHeadersMiddleware:
       everyone: `public, max-age=60` with `Vary: Cookie` (the page changes once the reader
       signs in) and `Vary: HX-Request` (an htmx partial has the same URL), plus an ETag of
       the body, so a revalidation costs a 304 instead of the page. Their HTML carries no
-      CSRF token or CSP nonce for such readers, so the body is the same for all of them.
+      CSRF token for such readers, so the body is the same for all of them (a page that
+      does carry one was already marked `private, no-cache` by aipick.csrf).
     - A response that already says how to cache itself (robots.txt, the feed, a 503's
       `no-store`) is left alone; everything else keeps Django's default (no header).
     """

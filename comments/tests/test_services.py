@@ -348,8 +348,8 @@ def test_react_like_switch_and_undo():
     assert not CommentReaction.objects.exists()
 
 
-def test_switching_a_reaction_moves_the_page_version_once(django_capture_on_commit_callbacks):
-    """공감 → 비공감 is one change on the page: one version bump in Redis, not two."""
+def test_switching_a_reaction_moves_the_tokens_once(django_capture_on_commit_callbacks):
+    """공감 → 비공감 is one change on the page: the article's tokens move once, not twice."""
     comment, reader = make_comment(), make_user()
     services.comment_react(comment=comment, user=reader, kind="like")
     with django_capture_on_commit_callbacks() as bumps:
