@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -31,12 +31,13 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # The header's category navigation is cached on every page.
-        cache.delete(NAV_CACHE_KEY)
+        # The header's category navigation is cached for every page; after the commit, so a
+        # reader in between cannot put the old list back.
+        transaction.on_commit(lambda: cache.delete(NAV_CACHE_KEY))
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(NAV_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(NAV_CACHE_KEY))
         return result
 
 

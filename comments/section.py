@@ -227,4 +227,6 @@ def build_section(
         "best_pro": dress(best[PRO]) if PRO in best and thread_id is None else None,
         "best_con": dress(best[CON]) if CON in best and thread_id is None else None,
         "has_sides": bool(sides),
+        # How long a rendered comment is kept (templates/comments/section.html).
+        "fragment_seconds": settings.PAGE_CACHE_SECONDS,
     }
