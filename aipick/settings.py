@@ -178,19 +178,20 @@ if REDIS_URL:
 else:
     # Without Redis, every process of this machine (gunicorn's workers, runserver) shares
     # one directory, so a write in one worker is seen by the others on their next request.
+    # Django lists the directory on every write to cull it, so the bound is kept small.
     CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / ".cache"))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": CACHE_DIR / "shared",
             "TIMEOUT": 300,
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         },
         "ratelimit": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": CACHE_DIR / "ratelimit",
             "TIMEOUT": 300,
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         },
         "local": LOCAL_CACHE,
     }
