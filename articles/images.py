@@ -44,11 +44,9 @@ def _open_checked(file) -> Image.Image:
 
 
 def validate_cover(file) -> None:
+    """Checks a new cover; `Article.clean_fields` leaves an unchanged, stored one alone."""
     if file.size > settings.COVER_MAX_BYTES:
         raise ValidationError(TOO_LARGE, code="size")
-    # Files already stored (an unchanged cover on re-save) were checked when they came in.
-    if getattr(file, "_committed", True) and not hasattr(file, "content_type"):
-        return
     _open_checked(file)
     file.seek(0)
 

@@ -192,10 +192,29 @@ class Article(models.Model):
     def contact_email(self) -> str:
         return settings.SITE_CONTACT_EMAIL
 
+    def has_new_cover(self) -> bool:
+        """A cover uploaded or assigned in code and not stored yet: its name is not the row's.
+
+        A stored cover's name is the one storage gave it under `covers/<year>/<month>/`; a
+        new file keeps the name it came with until `save()` stores it.
+        """
+        if not self.cover:
+            return False
+        stored = None
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("cover", flat=True).first()
+        return self.cover.name != stored
+
+    def clean_fields(self, exclude=None):
+        # A cover already stored was checked when it came in; a re-save need not read it back.
+        if self.cover and not self.has_new_cover():
+            exclude = {*(exclude or ()), "cover"}
+        super().clean_fields(exclude=exclude)
+
     def save(self, *args, **kwargs):
         # Rendered once on save, not per request (as djangoproject.com's blog does).
         self.body_html = render_markdown(self.body)
-        new_cover = bool(self.cover) and not self.cover._committed
+        new_cover = self.has_new_cover()
         if new_cover:
             images.strip_metadata(self.cover)
         leave_counters_alone(self, self.COUNTERS, kwargs)

@@ -62,14 +62,25 @@ class PollInlineForm(forms.ModelForm):
         return labels
 
     def save(self, commit=True):
-        self._poll_is_new = self.instance._state.adding
-        return super().save(commit)
+        """Writes the choices after the poll row exists (it is new when the article is), in
+        the same transaction: at once, or with `save_m2m()` when the caller saves the row."""
+        poll_is_new = self.instance._state.adding
+        poll = super().save(commit)
+        if commit:
+            self.save_choices(poll_is_new)
+        else:
+            save_m2m = self.save_m2m
 
-    def _save_m2m(self):
-        super()._save_m2m()
-        # After the poll row exists (it is new when the article is), in the same transaction.
+            def save_m2m_and_choices():
+                save_m2m()
+                self.save_choices(poll_is_new)
+
+            self.save_m2m = save_m2m_and_choices
+        return poll
+
+    def save_choices(self, poll_is_new: bool) -> None:
         # A disabled (frozen) field never shows up in `changed_data`.
-        if self._poll_is_new or "choices" in self.changed_data:
+        if poll_is_new or "choices" in self.changed_data:
             poll_choices_set(poll=self.instance, labels=self.cleaned_data["choices"])
 
 

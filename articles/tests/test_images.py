@@ -136,6 +136,38 @@ def test_small_images_are_never_upscaled():
     assert [r["width"] for r in article.cover_renditions] == [300]
 
 
+def test_a_stored_cover_is_not_checked_or_processed_again_but_a_new_one_is(settings):
+    """Re-saving keeps the stored cover and its renditions as they are; a replacement is
+    checked, stripped and rendered like any upload."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.base import ContentFile
+
+    article = Article(title="다시 저장", category=make_category(), reporter=make_reporter())
+    article.body = "본문"
+    article.cover = ContentFile(image_bytes("PNG", size=(600, 300)), name="first.png")
+    article.save()
+    article = Article.objects.get(pk=article.pk)
+    stored, renditions = article.cover.name, article.cover_renditions
+    settings.COVER_MAX_PIXELS = 100  # a rule the stored cover came in before
+
+    article.title = "제목만 바꿈"
+    article.full_clean()
+    article.save()
+    article.refresh_from_db()
+    assert (article.cover.name, article.cover_renditions) == (stored, renditions)
+
+    article.cover = ContentFile(image_bytes("PNG", size=(500, 250)), name="second.png")
+    with pytest.raises(ValidationError) as refused:
+        article.full_clean()
+    assert "cover" in refused.value.message_dict
+    settings.COVER_MAX_PIXELS = 40_000_000
+    article.full_clean()
+    article.save()
+    article.refresh_from_db()
+    assert article.cover.name != stored
+    assert [r["width"] for r in article.cover_renditions] == [480, 500]
+
+
 def test_validator_messages_are_specific():
     """Editors are told why: too many pixels, broken file, or not an image."""
     assert "화소" in images.TOO_MANY_PIXELS

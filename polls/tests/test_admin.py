@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.groups import EDITORS_GROUP
 from articles.models import Article
-from articles.tests.factories import make_category, make_reporter
+from articles.tests.factories import make_article, make_category, make_reporter
+from polls.forms import PollInlineForm
 from polls.models import Choice, Poll, PollSnapshot
 from polls.services import (
     POLL_CHOICE_DUPLICATE,
@@ -354,3 +355,24 @@ def test_frozen_poll_keeps_its_dates_and_choices_on_the_article_page(editor):
     poll.refresh_from_db()
     assert poll.question == "마감 뒤 다듬은 질문"
     assert [(c.label, c.vote_count) for c in choices(poll)] == [("찬성", 1), ("반대", 0)]
+
+
+def test_poll_form_saved_with_commit_false_writes_choices_with_save_m2m():
+    """Saved with commit=False, a new poll's choices are written by save_m2m(), after its row."""
+    form = PollInlineForm(
+        data={
+            "question": "나중에 저장하는 투표",
+            "opens_at": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
+            "allow_anonymous": "on",
+            "results_visibility": Poll.ResultsVisibility.ALWAYS,
+            "choices": "예\n아니오\n모름",
+        }
+    )
+    assert form.is_valid(), form.errors
+    poll = form.save(commit=False)
+    assert poll.pk is None
+    poll.article = make_article()
+    poll.save()
+    assert not poll.choices.exists()
+    form.save_m2m()
+    assert [c.label for c in choices(poll)] == ["예", "아니오", "모름"]
