@@ -159,7 +159,8 @@ LOCAL_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "aipick-local",
     "TIMEOUT": PAGE_CACHE_SECONDS,
-    "OPTIONS": {"MAX_ENTRIES": 5000},
+    # A page is 30–100 KB, a comment 2 KB: a process keeps at most a few dozen megabytes.
+    "OPTIONS": {"MAX_ENTRIES": 2000},
 }
 if REDIS_URL:
     _redis = {

@@ -16,14 +16,16 @@ keep under a token is at least as new as it. Renderings live in each process's m
 ("local"); keyed by the tokens, a copy is never served after a write, whichever process
 made the write.
 
-`cached_page` keeps whole pages, only for readers who carry no cookie the site set but
-`csrftoken` (their token is filled in per response by aipick.csrf). Templates keep the
-parts every reader sees alike with `{% cache %}` keyed by the same tokens.
+`cached_page` keeps whole pages for readers who carry no cookie the site set but
+`csrftoken` (one rendering for all of them), and for each signed-in member alone (their
+own writes move the tokens too). The CSRF token is filled in per response (aipick.csrf).
+Templates keep the parts every reader sees alike with `{% cache %}` under the same tokens.
 """
 
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import transaction
@@ -94,14 +96,36 @@ def is_personal(request) -> bool:
     return any(name in request.COOKIES for name in PERSONAL_COOKIES)
 
 
+# What a signed-in session holds; anything more (a refused comment waiting under its form,
+# a message) is shown once, so a page carrying it is never kept.
+AUTH_SESSION_KEYS = {SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY}
+
+
+def reader_of(request) -> str | None:
+    """Whom a kept page may be shown to: "all", one member, or None (render it afresh).
+
+    Voters are rendered afresh: their vote is only on their own page, and the parts they
+    share with everyone are kept as fragments anyway.
+    """
+    if request.method not in ("GET", "HEAD") or request.GET or request.htmx:
+        return None
+    if request.user.is_authenticated:
+        waiting = set(request.session.keys()) - AUTH_SESSION_KEYS
+        if waiting or CookieStorage.cookie_name in request.COOKIES:
+            return None
+        return f"member-{request.user.pk}"
+    return None if is_personal(request) else "all"
+
+
 def cached_page(request, names: tuple[str, ...], render) -> HttpResponse:
     """`render()`, kept in this process's memory until a token in `names` moves.
 
-    Only for a plain GET by a reader with nothing personal; anything else is rendered for
-    the request. A page that is not a 200 (a missing article, a draft) is never kept and
+    Only for a plain GET by a reader `reader_of` names; anything else is rendered for the
+    request. A page that is not a 200 (a missing article, a draft) is never kept and
     starts no token, so unknown URLs leave nothing behind.
     """
-    if request.method not in ("GET", "HEAD") or request.GET or request.htmx or is_personal(request):
+    reader = reader_of(request)
+    if reader is None:
         return render()
     tokens = current_tokens(*names)
     if len(tokens) < len(names):
@@ -110,7 +134,7 @@ def cached_page(request, names: tuple[str, ...], render) -> HttpResponse:
             start_tokens(*(name for name in names if name not in tokens))
         return response
     versions = ".".join(str(tokens[name]) for name in names)
-    key = f"page:{request.scheme}://{request.get_host()}{request.path}:{versions}"
+    key = f"page:{request.scheme}://{request.get_host()}{request.path}:{versions}:{reader}"
     local = caches["local"]
     kept = local.get(key)
     if kept is not None:

@@ -265,3 +265,33 @@ def test_a_zero_page_cache_time_keeps_nothing_rendered(settings, article):
         assert Client().get(url).status_code == 200
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert "articles_article" in tables and "comments_comment" in tables
+
+
+def test_a_members_page_is_kept_for_them_and_follows_their_writes(
+    article, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A member re-reading costs only their session and account; their save shows at once."""
+    member = Client()
+    member.force_login(make_user(display_name="다시읽는독자"))
+    url = article.get_absolute_url()
+    member.get(url)
+    member.get(url)
+    with django_assert_num_queries(2):  # the session and the member
+        assert "다시읽는독자" in member.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        member.post(f"/articles/{article.pk}/save/", {"saved": "1"})
+    assert "저장 1" in page_text(member.get(url))
+
+
+def test_a_refused_comment_is_shown_once_under_its_form_not_kept(article):
+    """The Korean refusal waits in the session for the next view only; a kept page never hides it."""
+    from comments.services import COMMENT_EMPTY
+
+    member = Client()
+    member.force_login(make_user())
+    url = article.get_absolute_url()
+    member.get(url)
+    member.get(url)
+    member.post(f"/articles/{article.pk}/comments/new/", {"body": "   "})
+    assert COMMENT_EMPTY in page_text(member.get(url))
+    assert COMMENT_EMPTY not in page_text(member.get(url))
