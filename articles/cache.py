@@ -4,7 +4,8 @@ A token is a random number in the shared cache ("default": Redis, or without Red
 directory every process of the machine shares). There are three kinds:
 
 - `article:<id>`: anything that article's page shows changed (a vote, a comment, a reply,
-  an edit, a deletion, a like, a report, a save). `article_changed(id)` moves it.
+  an edit, a deletion, a like, a save, a comment hidden by reports or an editor).
+  `article_changed(id)` moves it.
 - `cards`: a count shown on article cards (lists, related articles) changed; every
   `article_changed` moves it too.
 - `site`: an editor wrote something in the admin, which may change any page
