@@ -80,11 +80,8 @@ class CacheHeadersMiddleware:
       of their own on any page: `private, no-cache`, so neither a shared proxy nor the
       back button shows it to someone else, or stale to them.
     - The home and category pages for a reader without such cookies are the same for
-      everyone: `public, max-age=60` with `Vary: Cookie` (the page changes once the reader
-      signs in) and `Vary: HX-Request` (an htmx partial has the same URL), plus an ETag of
-      the body, so a revalidation costs a 304 instead of the page. Their HTML carries no
-      CSRF token for such readers, so the body is the same for all of them (a page that
-      does carry one was already marked `private, no-cache` by aipick.csrf).
+      everyone (they carry no CSRF token): `public, max-age=60`, `Vary: Cookie, HX-Request`
+      and an ETag of the body, so a revalidation costs a 304 instead of the page.
     - A response that already says how to cache itself (robots.txt, the feed, a 503's
       `no-store`) is left alone; everything else keeps Django's default (no header).
     """

@@ -1,26 +1,10 @@
-"""Renderings kept under version tokens that every write moves. docs/caching.md tells it whole.
+"""Renderings kept under version tokens that every write moves (docs/caching.md, in full).
 
-A token is a random number in the shared cache ("default": Redis, or without Redis a
-directory every process of the machine shares). There are three kinds:
-
-- `article:<id>`: anything that article's page shows changed (a vote, a comment, a reply,
-  an edit, a deletion, a like, a save, a comment hidden by reports or an editor).
-  `article_changed(id)` moves it.
-- `cards`: a count shown on article cards (lists, related articles) changed; every
-  `article_changed` moves it too.
-- `site`: an editor wrote something in the admin, which may change any page
-  (`AdminWritesMiddleware` calls `site_changed()`).
-
-Writers move tokens in `transaction.on_commit`, so a token never moves before the rows it
-stands for can be read. Readers read the tokens first and render after, so whatever they
-keep under a token is at least as new as it. Renderings live in each process's memory
-("local"); keyed by the tokens, a copy is never served after a write, whichever process
-made the write.
-
-`cached_page` keeps whole pages for readers who carry no cookie the site set but
-`csrftoken` (one rendering for all of them), and for each signed-in member alone (their
-own writes move the tokens too). The CSRF token is filled in per response (aipick.csrf).
-Templates keep the parts every reader sees alike with `{% cache %}` under the same tokens.
+Tokens are random numbers in the shared cache ("default"): `article:<id>` moves with any
+write its page shows (`article_changed`), `cards` with every count shown on cards, `site`
+with any admin write (`site_changed`). Writers move them after the commit; readers read
+them before rendering. Renderings live in each process's memory ("local") under them, so
+after a write no process serves its old copy, whichever process made the write.
 """
 
 import secrets
