@@ -1,15 +1,9 @@
-"""Redis as the shared cache, behind a circuit breaker, so a sick Redis costs little.
+"""Django's RedisCache behind a per-process circuit breaker, so a sick Redis costs little.
 
-Two flavours of Django's own RedisCache, chosen per alias in settings.py:
-
-- `TolerantRedisCache` ("default": version tokens, navigation): a Redis error reads as a
-  miss, so pages still render, uncached, while Redis is down.
-- `StrictRedisCache` ("ratelimit"): a Redis error raises `CacheUnavailable`, so rate limits
-  fail closed (aipick.ratelimit turns it into a Korean 503).
-
-Both share one breaker per process: after any Redis error, nothing asks Redis for
-BREAKER_SECONDS. With short socket timeouts (settings.REDIS_TIMEOUT) a stalled Redis
-therefore adds at most one timeout to one request per process and pause, not one per call.
+`TolerantRedisCache` ("default") reads a failure as a miss: pages render uncached.
+`StrictRedisCache` ("ratelimit") raises `CacheUnavailable`: limits fail closed (a 503).
+After any failure nothing asks Redis for BREAKER_SECONDS, so with short socket timeouts
+(settings.REDIS_TIMEOUT) a stalled Redis delays one request per process and pause.
 """
 
 import functools
