@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from aipick import ratelimit
@@ -21,20 +22,15 @@ class SignupForm(UserCreationForm):
         return self.cleaned_data["display_name"].strip()
 
 
-class ThrottledLoginForm(AuthenticationForm):
-    """The stock form, refusing early once a username or an address has failed too often."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
-        "throttled": throttle.LOGIN_THROTTLED,
-    }
+class LoginThrottleMixin:
+    """Refuses a sign-in form early once its username or address has failed too often
+    (accounts/throttle.py); put it before the Django form it throttles."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         ip = ratelimit.client_ip(self.request) if self.request else ""
         if throttle.is_throttled(username=username, ip=ip):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+            raise forms.ValidationError(throttle.LOGIN_THROTTLED, code="throttled")
         try:
             cleaned = super().clean()
         except forms.ValidationError as error:
@@ -43,3 +39,16 @@ class ThrottledLoginForm(AuthenticationForm):
             raise error
         throttle.clear_user(username=username)
         return cleaned
+
+
+class ThrottledLoginForm(LoginThrottleMixin, AuthenticationForm):
+    """The members' sign-in form (/accounts/login/)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
+    }
+
+
+class ThrottledAdminLoginForm(LoginThrottleMixin, AdminAuthenticationForm):
+    """The editors' sign-in form (settings.ADMIN_URL + "login/"), under the same throttle."""
