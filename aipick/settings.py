@@ -211,6 +211,9 @@ LOGOUT_REDIRECT_URL = "home"
 # Failed sign-ins per username and per IP before a pause (counted in the cache).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = 15 * 60
+# New accounts per client address per hour (counted in the cache, like the sign-in limit).
+SIGNUP_LIMIT = env_int("SIGNUP_LIMIT", 5)
+SIGNUP_WINDOW = 60 * 60
 
 # --- Locale -----------------------------------------------------------------
 
@@ -308,7 +311,10 @@ COMMENT_EDIT_WINDOW = 10 * 60  # seconds after posting
 COMMENT_RATE_SECONDS = env_int("COMMENT_RATE_SECONDS", 15)  # one comment per member per …
 COMMENT_DAILY_LIMIT = env_int("COMMENT_DAILY_LIMIT", 100)
 COMMENT_DUPLICATE_WINDOW = 60  # the same text twice within this many seconds is refused
-COMMENT_REPORT_THRESHOLD = 5  # distinct reporters before a comment hides itself
+COMMENT_REPORT_THRESHOLD = 5  # distinct established reporters before a comment hides itself
+# A report counts toward hiding only when its member's account was at least this old (s)
+# and had a visible comment or a poll vote of its own (comments/services/reactions.py).
+COMMENT_REPORT_MIN_ACCOUNT_AGE = env_int("COMMENT_REPORT_MIN_ACCOUNT_AGE", 24 * 60 * 60)
 COMMENT_RATIO_MIN_REACTIONS = 3  # 공감비율순 ranks comments with fewer reactions last
 COMMENT_BEST_MIN_REACTIONS = 3  # a 베스트 찬성/반대 needs at least this many reactions
 COMMENT_PAGE_SIZE = 20
