@@ -1,8 +1,10 @@
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -29,6 +31,81 @@ class KoreanErrorPagesMiddleware:
             response.content = render_to_string("405.html", request=request)
             response["Content-Type"] = "text/html; charset=utf-8"
         return response
+
+
+REQUEST_TOO_LARGE = "보내신 내용이 너무 큽니다. 내용을 줄여서 다시 보내 주세요."
+FORM_NOT_UTF8 = "요청의 문자 인코딩을 읽을 수 없습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."
+
+# A sign-in or sign-up form is a few short fields.
+ACCOUNT_FORM_MAX_BODY_BYTES = 8 * 1024
+
+
+def body_limits() -> dict[str, int]:
+    """The largest body each small form endpoint takes, by URL name (read per request so that
+    tests may change the settings). A comment may be COMMENT_MAX_LENGTH characters of up to
+    12 bytes each once percent-encoded (4 UTF-8 bytes, "%XX" each), plus the other fields."""
+    comment = 12 * settings.COMMENT_MAX_LENGTH + 4096
+    return {
+        "polls:vote": settings.POLL_MAX_BODY_BYTES,
+        "comments:create": comment,
+        "comments:edit": comment,
+        "comments:delete": comment,
+        "comments:react": comment,
+        "comments:report": comment,
+        "login": ACCOUNT_FORM_MAX_BODY_BYTES,
+        "signup": ACCOUNT_FORM_MAX_BODY_BYTES,
+        "admin:login": ACCOUNT_FORM_MAX_BODY_BYTES,
+    }
+
+
+def error_page(template: str, message: str, status: int) -> HttpResponse:
+    """A Korean error page rendered without the request: it may be unreadable, and neither
+    the database nor the cache is needed."""
+    return HttpResponse(render_to_string(template, {"message": message}), status=status)
+
+
+class RequestBodyMiddleware:
+    """Refuse a POST body before anything reads it; it must sit above CsrfViewMiddleware,
+    the first reader of request.POST.
+
+    - A vote, comment or sign-in body over its limit (body_limits()) gets the Korean 413.
+    - A form body declared in another charset than UTF-8 gets the Korean 400, where Django
+      would raise BadRequest from request.POST and log a traceback for it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST":
+            refused = self.refuse(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def refuse(self, request) -> HttpResponse | None:
+        # Django's own condition for refusing a form body (HttpRequest._load_post_and_files).
+        if (
+            request.content_type == "application/x-www-form-urlencoded"
+            and request.encoding is not None
+            and request.encoding.lower() != "utf-8"
+        ):
+            return error_page("400.html", FORM_NOT_UTF8, 400)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None  # Django reads such a body as empty
+        limits = body_limits()
+        if length <= min(limits.values()):
+            return None  # the common case, decided without resolving the path
+        try:
+            view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            return None
+        limit = limits.get(view_name)
+        if limit is not None and length > limit:
+            return error_page("413.html", REQUEST_TOO_LARGE, 413)
+        return None
 
 
 DATABASE_UNAVAILABLE = "데이터베이스에 잠시 연결할 수 없습니다. 잠시 후 다시 시도해 주세요."

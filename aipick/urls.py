@@ -40,6 +40,8 @@ urlpatterns = [
     path("", include("comments.urls")),
 ]
 
+handler400 = "aipick.views.bad_request"
+handler403 = "aipick.views.permission_denied"
 handler404 = "aipick.views.page_not_found"
 handler500 = "aipick.views.server_error"
 

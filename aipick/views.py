@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import conditional_page
 
 from aipick.decorators import read_only
-from aipick.middleware import DATABASE_UNAVAILABLE, service_unavailable
+from aipick.middleware import DATABASE_UNAVAILABLE, error_page, service_unavailable
 from articles.cache import CARDS, SITE, cached_page
 from articles.models import Article
 from articles.views import paginate
@@ -43,6 +43,29 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
     body = f"User-agent: *\nDisallow: /admin/\nDisallow: /accounts/\nDisallow: /me/\n\nSitemap: {sitemap_url}\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+BAD_REQUEST = "요청을 읽을 수 없습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요."
+FORBIDDEN = "이 페이지를 볼 권한이 없습니다. 다른 계정으로 로그인해야 할 수도 있습니다."
+CSRF_FAILED = (
+    "보안 확인이 만료되었거나 맞지 않아 요청을 받지 않았습니다. "
+    "페이지를 새로 고친 뒤 다시 시도해 주세요."
+)
+
+
+def bad_request(request, exception=None):
+    # Also an unreadable request (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a bad Host): the
+    # page is rendered without it.
+    return error_page("400.html", BAD_REQUEST, 400)
+
+
+def permission_denied(request, exception=None):
+    return error_page("403.html", FORBIDDEN, 403)
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: a form sent with an expired or missing token."""
+    return error_page("403_csrf.html", CSRF_FAILED, 403)
 
 
 def page_not_found(request, exception=None):

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -10,7 +9,6 @@ from aipick.ratelimit import client_ip
 from .models import Poll
 from .sections import load_poll, poll_box_context
 from .services import (
-    POLL_BODY_TOO_LARGE,
     POLL_CHANGED,
     POLL_UNCHANGED,
     POLL_VOTED,
@@ -30,11 +28,6 @@ def vote(request, article_id):
     Refusals answer a plain POST with a 4xx page saying why. htmx gets the box with the
     reason at 200, because htmx does not swap error responses and the reader would see nothing.
     """
-    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.POLL_MAX_BODY_BYTES:
-        return HttpResponse(
-            POLL_BODY_TOO_LARGE, status=413, content_type="text/plain; charset=utf-8"
-        )
-
     voter, new_token = voter_for(request)
     try:
         cast = poll_vote_submit(
