@@ -8,11 +8,16 @@ class ReportInline(admin.TabularInline):
     model = CommentReport
     extra = 0
     can_delete = False
-    fields = ("user", "reason", "created_at")
+    fields = ("user", "reason", "created_at", "counts_toward_hiding")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="자동 숨김에 반영", boolean=True)
+    def counts_toward_hiding(self, obj):
+        # False for a report from an account younger than a day or without activity of its own.
+        return services.counted_reports(obj.comment_id).filter(pk=obj.pk).exists()
 
 
 class RevisionInline(admin.TabularInline):

@@ -6,7 +6,7 @@ so a crafted request meets the same checks as the form.
 - `errors`: the refusal messages and `CommentError`.
 - `posting`: a new comment or reply, with its rate limits; `comment_submit` reads the form.
 - `changes`: the author's edit and delete, staff moderation.
-- `reactions`: 공감/비공감 and reports.
+- `reactions`: 공감/비공감 and reports (`counted_reports`: those that may hide a comment).
 - `counters`: `recount`, the repair path for `manage.py recount`.
 """
 
@@ -26,6 +26,7 @@ from .errors import (
     COMMENT_NOT_YOURS,
     COMMENT_OWN_REACTION,
     COMMENT_OWN_REPORT,
+    COMMENT_PARENT_MISSING,
     COMMENT_REPLY_DEPTH,
     COMMENT_REPORT_REASON,
     COMMENT_REPORTED,
@@ -36,7 +37,7 @@ from .errors import (
     CommentError,
 )
 from .posting import clean_body, comment_create, comment_submit, same_text_key
-from .reactions import comment_react, comment_report
+from .reactions import comment_react, comment_report, counted_reports
 
 __all__ = [
     "COMMENT_ALREADY_REPORTED",
@@ -52,6 +53,7 @@ __all__ = [
     "COMMENT_NOT_YOURS",
     "COMMENT_OWN_REACTION",
     "COMMENT_OWN_REPORT",
+    "COMMENT_PARENT_MISSING",
     "COMMENT_REPLY_DEPTH",
     "COMMENT_REPORTED",
     "COMMENT_REPORT_REASON",
@@ -69,6 +71,7 @@ __all__ = [
     "comment_react",
     "comment_report",
     "comment_submit",
+    "counted_reports",
     "recount",
     "same_text_key",
 ]

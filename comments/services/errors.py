@@ -5,6 +5,7 @@ COMMENT_TOO_LONG = "댓글은 {limit:,}자까지 쓸 수 있습니다. (지금 {
 COMMENT_ARTICLE_CLOSED = "이 기사에는 댓글을 달 수 없습니다."
 COMMENT_THREAD_CLOSED = "숨겨지거나 삭제된 댓글에는 답글을 달 수 없습니다."
 COMMENT_REPLY_DEPTH = "답글에는 다시 답글을 달 수 없습니다."
+COMMENT_PARENT_MISSING = "답글을 달 댓글을 찾을 수 없습니다."
 COMMENT_TOO_FAST = "댓글은 {seconds}초에 한 번만 쓸 수 있습니다. 잠시 후 다시 시도해 주세요."
 COMMENT_DAILY_LIMIT = "오늘 쓸 수 있는 댓글 수({limit}개)를 모두 썼습니다. 내일 다시 참여해 주세요."
 COMMENT_DUPLICATE = "같은 내용의 댓글을 방금 올렸습니다. 다른 내용으로 써 주세요."

@@ -21,6 +21,7 @@ from .errors import (
     COMMENT_DAILY_LIMIT,
     COMMENT_DUPLICATE,
     COMMENT_EMPTY,
+    COMMENT_PARENT_MISSING,
     COMMENT_REPLY_DEPTH,
     COMMENT_THREAD_CLOSED,
     COMMENT_TOO_FAST,
@@ -30,14 +31,20 @@ from .errors import (
 
 
 def clean_body(body: str) -> str:
+    """The text as it will be stored: normalised, invisible characters dropped, then
+    refused when nothing is left or it is over the limit."""
     text = normalize(body)
     if not text:
         raise CommentError(COMMENT_EMPTY)
     if len(text) > settings.COMMENT_MAX_LENGTH:
-        raise CommentError(
-            COMMENT_TOO_LONG.format(limit=settings.COMMENT_MAX_LENGTH, length=len(text))
-        )
+        raise too_long(text)
     return text
+
+
+def too_long(text: str) -> CommentError:
+    return CommentError(
+        COMMENT_TOO_LONG.format(limit=settings.COMMENT_MAX_LENGTH, length=len(text))
+    )
 
 
 def same_text_key(author, text: str) -> str:
@@ -142,14 +149,16 @@ def comment_submit(*, article: Article, author, data) -> Comment:
     form = CommentForm(data)
     body = data.get("body", "")
     if not form.is_valid():
-        raise CommentError(COMMENT_EMPTY)
+        if "body" in form.errors:  # only the form's flood cap, far above the real limit
+            raise too_long(normalize(body))
+        raise CommentError(COMMENT_PARENT_MISSING)  # `parent` is not a comment number
     if form.cleaned_data["website"]:
         raise CommentError(COMMENT_BOT)
     parent = None
     if parent_id := form.cleaned_data["parent"]:
         parent = Comment.objects.filter(pk=parent_id, article=article).first()
         if parent is None:
-            raise CommentError(COMMENT_THREAD_CLOSED)
+            raise CommentError(COMMENT_PARENT_MISSING)
     try:
         return comment_create(article=article, author=author, body=body, parent=parent)
     except CommentError as error:

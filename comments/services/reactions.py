@@ -1,8 +1,19 @@
-"""What readers do to someone else's comment: 공감/비공감 and reports."""
+"""What readers do to someone else's comment: 공감/비공감 and reports.
 
+Every report is kept and counted in `report_count` (the moderation queue shows them all),
+but only a report from an established account counts toward hiding the comment by itself:
+one whose account was, when it reported, at least COMMENT_REPORT_MIN_ACCOUNT_AGE old and had
+already left a comment that is still visible or cast a poll vote. Accounts made in a batch
+to bury a comment are then seen by an editor, never obeyed.
+"""
+
+from datetime import timedelta
+
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from articles.cache import article_changed
 
@@ -58,9 +69,33 @@ def comment_react(*, comment: Comment, user, kind: str | None, on: bool = True) 
     return kind
 
 
+def counted_reports(comment_id: int) -> QuerySet[CommentReport]:
+    """The reports on this comment that count toward hiding it: made by an established
+    account (see above). Read from the rows alone, so it can be asked again any time."""
+    old_enough = F("created_at") - timedelta(seconds=settings.COMMENT_REPORT_MIN_ACCOUNT_AGE)
+    active = Exists(
+        Comment.objects.filter(
+            author=OuterRef("user"),
+            status=Comment.Status.VISIBLE,
+            created_at__lte=OuterRef("created_at"),
+        )
+    )
+    if apps.is_installed("polls"):
+        # Through the member's `poll_votes`: comments never imports polls' models.
+        active |= Exists(
+            get_user_model().objects.filter(
+                pk=OuterRef("user"), poll_votes__created_at__lte=OuterRef("created_at")
+            )
+        )
+    return CommentReport.objects.filter(
+        active, comment_id=comment_id, user__date_joined__lte=old_enough
+    )
+
+
 @transaction.atomic
 def comment_report(*, comment: Comment, user, reason: str) -> CommentReport:
-    """Report once per member; at the threshold of distinct reporters the comment hides itself."""
+    """Report once per member; at the threshold of distinct established reporters
+    (`counted_reports`) the comment hides itself. Every report moves `report_count`."""
     if reason not in CommentReport.Reason.values:
         raise CommentError(COMMENT_REPORT_REASON)
     if comment.author_id == user.pk:
@@ -72,12 +107,13 @@ def comment_report(*, comment: Comment, user, reason: str) -> CommentReport:
             report = CommentReport.objects.create(comment=comment, user=user, reason=reason)
     except IntegrityError:
         raise CommentError(COMMENT_ALREADY_REPORTED) from None
+    # The UPDATE locks the comment's row until commit, so of two reports at once the second
+    # counts after the first is in.
     Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
-    hide = Comment.objects.filter(
-        pk=comment.pk,
-        status=Comment.Status.VISIBLE,
-        report_count__gte=settings.COMMENT_REPORT_THRESHOLD,
+    threshold = settings.COMMENT_REPORT_THRESHOLD
+    may_hide = Comment.objects.filter(
+        pk=comment.pk, status=Comment.Status.VISIBLE, report_count__gte=threshold
     )
-    if hide.exists():
+    if may_hide.exists() and counted_reports(comment.pk).count() >= threshold:
         _set_status([comment.pk], to=Comment.Status.HIDDEN, only_from=[Comment.Status.VISIBLE])
     return report

@@ -1,8 +1,19 @@
 """Comments without going through the service (no rate limits), for arranging tests."""
 
-__all__ = ["make_article", "make_comment", "make_poll", "make_user", "react", "vote"]
+__all__ = [
+    "make_article",
+    "make_comment",
+    "make_established_user",
+    "make_poll",
+    "make_user",
+    "react",
+    "vote",
+]
+
+from datetime import timedelta
 
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.tests.factories import make_article, make_user
 from articles.models import Article
@@ -17,6 +28,14 @@ def make_comment(*, article=None, author=None, body="좋은 기사네요.", pare
     if comment.status == Comment.Status.VISIBLE:
         Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
     return comment
+
+
+def make_established_user(**extra):
+    """A member whose reports count toward hiding: joined two days ago, with a comment."""
+    user = make_user(date_joined=timezone.now() - timedelta(days=2), **extra)
+    earlier = make_comment(author=user, body="지난주에 남긴 댓글입니다.")
+    Comment.objects.filter(pk=earlier.pk).update(created_at=timezone.now() - timedelta(days=1))
+    return user
 
 
 def react(comment, user, kind="like"):

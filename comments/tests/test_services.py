@@ -13,7 +13,15 @@ from articles.models import Article
 from comments import services
 from comments.models import Comment, CommentReaction, CommentReport, CommentRevision
 
-from .factories import make_article, make_comment, make_poll, make_user, react, vote
+from .factories import (
+    make_article,
+    make_comment,
+    make_established_user,
+    make_poll,
+    make_user,
+    react,
+    vote,
+)
 
 # Nothing listens here: what a stopped Redis answers.
 DEAD_RATELIMIT = {
@@ -157,7 +165,7 @@ def test_submitted_reply_to_another_articles_comment_is_refused():
             author=make_user(),
             data={"body": "답글", "parent": elsewhere.pk},
         )
-    assert (error.value.message, error.value.parent) == (services.COMMENT_THREAD_CLOSED, None)
+    assert (error.value.message, error.value.parent) == (services.COMMENT_PARENT_MISSING, None)
     assert Comment.objects.count() == 1
 
 
@@ -388,11 +396,11 @@ def test_report_once_per_member():
 
 
 def test_report_threshold_hides(settings):
-    """Five distinct members reporting hide the comment and `댓글 N` drops."""
+    """Five distinct established members reporting hide the comment and `댓글 N` drops."""
     settings.COMMENT_REPORT_THRESHOLD = 5
     comment = make_comment()
     for n in range(5):
-        services.comment_report(comment=comment, user=make_user(), reason="abuse")
+        services.comment_report(comment=comment, user=make_established_user(), reason="abuse")
         comment.refresh_from_db()
         assert comment.status == (Comment.Status.HIDDEN if n == 4 else Comment.Status.VISIBLE)
     assert count_of(comment.article) == 0
