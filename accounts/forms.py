@@ -5,10 +5,13 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from aipick import ratelimit
 
 from . import throttle
-from .models import User
+from .models import User, public_name_check
 
 
 class SignupForm(UserCreationForm):
+    """A new member; the name readers will see (the display name, or the username when it
+    is left empty) is checked by `public_name_check`."""
+
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "display_name")
@@ -19,7 +22,18 @@ class SignupForm(UserCreationForm):
         }
 
     def clean_display_name(self):
-        return self.cleaned_data["display_name"].strip()
+        return public_name_check(self.cleaned_data["display_name"])
+
+    def clean(self):
+        cleaned = super().clean()
+        username = cleaned.get("username")
+        if username and not cleaned.get("display_name") and "display_name" not in self.errors:
+            # Shown in place of a display name: it may not pass for staff or another member.
+            try:
+                public_name_check(username)
+            except forms.ValidationError as error:
+                self.add_error("username", error)
+        return cleaned
 
 
 class LoginThrottleMixin:
