@@ -5,7 +5,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 
+from aipick import ratelimit
+
 from .forms import SignupForm, ThrottledLoginForm
+
+SIGNUP_LIMITED = "이 주소에서 가입이 너무 많았습니다. 한 시간 뒤에 다시 시도해 주세요."
 
 
 def safe_next(request, default: str = settings.LOGIN_REDIRECT_URL) -> str:
@@ -23,12 +27,22 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect(safe_next(request))
     form = SignupForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        return redirect(safe_next(request))
+        # Only a sign-up that would succeed is counted: typos in a password cost nothing.
+        # Fails closed: without the counter store the reader gets the Korean 503.
+        key = f"accounts:signup:{ratelimit.client_ip(request)}"
+        if ratelimit.hit(key, limit=settings.SIGNUP_LIMIT, window=settings.SIGNUP_WINDOW):
+            user = form.save()
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            return redirect(safe_next(request))
+        form.add_error(None, SIGNUP_LIMITED)
+        status = 429
     return render(
-        request, "accounts/signup.html", {"form": form, "next": safe_next(request, default="")}
+        request,
+        "accounts/signup.html",
+        {"form": form, "next": safe_next(request, default="")},
+        status=status,
     )
 
 
