@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 import articles.admin  # noqa: F401  (registers ArticleAdmin, which PollInline joins below)
+from aipick.ratelimit import RateLimitUnavailable
 from articles.models import Article
 
+from . import ratelimit
 from .forms import PollInlineForm, PollInlineFormSet
 from .models import Choice, Poll, PollSnapshot, Vote
 from .results import format_tenths, shares_in_tenths
@@ -58,14 +60,14 @@ class PollAdmin(admin.ModelAdmin):
     list_select_related = ("article",)
     inlines = [ChoiceInline]
     actions = ["export_csv"]
-    readonly_fields = ("results", "blocked_count", "final_result")
+    readonly_fields = ("results", "refused_voters", "final_result")
     fieldsets = (
         (None, {"fields": ("article", "question")}),
         (
             "일정과 공개",
             {"fields": ("opens_at", "closes_at", "allow_anonymous", "results_visibility")},
         ),
-        ("결과 (읽기 전용)", {"fields": ("results", "blocked_count", "final_result")}),
+        ("결과 (읽기 전용)", {"fields": ("results", "refused_voters", "final_result")}),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -82,6 +84,17 @@ class PollAdmin(admin.ModelAdmin):
     @admin.display(description="결과")
     def results(self, poll):
         return results_line(poll)
+
+    @admin.display(description="투표 제한에 막힌 독자 (주소·회원마다 시간당 한 번)")
+    def refused_voters(self, poll):
+        # Kept in the rate-limit store only, never on the reader's page: see polls.ratelimit.
+        if not poll.pk:
+            return "-"
+        try:
+            this_hour, last_hour = ratelimit.refused_voters(poll.article_id)
+        except RateLimitUnavailable:
+            return "지금은 확인할 수 없습니다."
+        return f"이번 시간 {this_hour}명 · 지난 시간 {last_hour}명"
 
     @admin.display(description="최종 결과")
     def final_result(self, poll):

@@ -1,8 +1,8 @@
 """찬/반 투표: one poll per article, its choices, one vote row per voter, and the frozen result.
 
-Counters (`Choice.vote_count`, `Choice.switched_away_count`, `Poll.blocked_count`) are
-moved only by `polls.services` with `F()` updates in the transaction that writes the
-rows; `manage.py recount` rebuilds the first two from the Vote rows.
+Counters (`Choice.vote_count`, `Choice.switched_away_count`) are moved only by
+`polls.services` with `F()` updates in the transaction that writes the rows;
+`manage.py recount` rebuilds them from the Vote rows.
 """
 
 from django.conf import settings
@@ -55,9 +55,6 @@ class Poll(models.Model):
         choices=ResultsVisibility.choices,
         default=ResultsVisibility.AFTER_VOTE,
     )
-    # Refused repeat votes and rate-limited attempts: an event counter with no rows
-    # behind it (storing every refused attempt would let a flood fill the database).
-    blocked_count = models.PositiveIntegerField("차단된 중복·과다 시도", default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PollQuerySet.as_manager()
@@ -79,10 +76,6 @@ class Poll(models.Model):
 
     def __str__(self):
         return self.question
-
-    def save(self, *args, **kwargs):
-        leave_counters_alone(self, {"blocked_count"}, kwargs)
-        super().save(*args, **kwargs)
 
     @property
     def has_opened(self) -> bool:

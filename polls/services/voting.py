@@ -86,17 +86,15 @@ def poll_vote_submit(*, article_id: int, raw_choice: str, voter: Voter, client_i
 
     The one entry for the vote view. Raises `VoteRefused` (carrying the poll, for the
     answer) for whatever is refused: no public poll on this article (404), too many
-    attempts (429, counted on the poll's integrity line), a choice not of this poll (400),
-    and every refusal of `poll_vote_cast`. A voter's concurrent first votes meet the unique
+    attempts (429: nothing written, no token moved; `polls.ratelimit` counts the refused
+    readers for editors), a choice not of this poll (400), and every refusal of
+    `poll_vote_cast`. A voter's concurrent first votes meet the unique
     constraint: the loser is retried once as a change.
     """
     # Counted before anything is looked up; an article has one poll, so this is the limit
     # per poll per address (or member).
     if not allow_vote_attempt(article_id=article_id, voter=voter, client_ip=client_ip):
-        poll = _public_poll(article_id)
-        Poll.objects.filter(pk=poll.pk).update(blocked_count=F("blocked_count") + 1)
-        article_changed(article_id)
-        raise VoteRefused(POLL_RATE_LIMITED, status=429, poll=poll)
+        raise VoteRefused(POLL_RATE_LIMITED, status=429, poll=_public_poll(article_id))
     choice = _find_choice(article_id, raw_choice)
     if choice is None:
         raise VoteRefused(POLL_CHOICE_INVALID, status=400, poll=_public_poll(article_id))
@@ -137,8 +135,8 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
 
     A first vote adds one; another choice moves the vote (old −1, new +1), and
     `switched_away_count` of the voter's first choice follows whether the vote now
-    differs from it; the same choice again changes nothing but is counted as a refused
-    repeat. `vote.outcome` says which: "added", "changed", "unchanged".
+    differs from it; the same choice again writes nothing and moves no token.
+    `vote.outcome` says which: "added", "changed", "unchanged".
     Two concurrent first votes by the same voter meet the unique constraint: the loser
     raises IntegrityError and `poll_vote_submit` retries it as a change.
     """
@@ -149,8 +147,6 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
         raise VoteRefused(POLL_CHOICE_INVALID, status=400, poll=poll)
 
     now = timezone.now()
-    # Every outcome changes what the article page shows (counts or the refused-repeat line).
-    article_changed(poll.article_id)
     if voter.fresh:
         # Nothing to look up or lock; the unique constraint still guards the insert.
         vote = None
@@ -168,7 +164,7 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
         Choice.objects.filter(ref=choice.ref).update(vote_count=F("vote_count") + 1)
         vote.outcome = "added"
     elif vote.choice_id == choice.ref:
-        Poll.objects.filter(pk=poll.pk).update(blocked_count=F("blocked_count") + 1)
+        # The page already shows this vote: nothing to write, no page to render again.
         vote.choice = choice
         vote.outcome = "unchanged"
     else:
@@ -201,6 +197,8 @@ def poll_vote_cast(*, poll: Poll, choice: Choice, voter: Voter) -> Vote:
         )
         vote.choice, vote.changed_at = choice, now
         vote.outcome = "changed"
+    if vote.outcome != "unchanged":
+        article_changed(poll.article_id)  # the counts on the article's page moved
     vote.poll = poll
     return vote
 

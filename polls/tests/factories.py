@@ -45,3 +45,12 @@ def assert_counters_match_rows(poll) -> None:
         assert choice.vote_count == choice.votes.count(), choice.label
         moved_on = Vote.objects.filter(first_choice=choice).exclude(choice=choice).count()
         assert choice.switched_away_count == moved_on, choice.label
+
+
+def writes(captured) -> list[str]:
+    """The statements of a CaptureQueriesContext that change rows."""
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]

@@ -1,14 +1,18 @@
 from datetime import timedelta
 from html.parser import HTMLParser
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.groups import EDITORS_GROUP
 from articles.models import Article
 from articles.tests.factories import make_article, make_category, make_reporter
+from polls import ratelimit
 from polls.forms import PollInlineForm
 from polls.models import Choice, Poll, PollSnapshot
 from polls.services import (
@@ -69,6 +73,30 @@ def test_admin_shows_counts_read_only_and_they_cannot_be_posted(client):
     poll.refresh_from_db()
     pro.refresh_from_db()
     assert (poll.question, pro.vote_count) == ("바뀐 질문", 1)
+
+
+def test_editors_see_how_many_readers_the_vote_limit_refused(client, settings):
+    """The poll's admin page counts each address the limit refused once an hour, however
+    often it tried, and last hour's count stays readable; readers are never shown it."""
+    settings.POLL_RATE_LIMIT = "1/minute"
+    poll = make_poll()
+    hour = ratelimit.this_hour()
+    with mock.patch.object(ratelimit, "this_hour", return_value=hour - 1):
+        send_votes(poll, "198.51.100.50", 2)
+    with mock.patch.object(ratelimit, "this_hour", return_value=hour):
+        send_votes(poll, "198.51.100.51", 5)  # one reader flooding: counted once
+        send_votes(poll, "198.51.100.52", 2)
+        client.force_login(make_user(staff=True, is_superuser=True))
+        html = client.get(f"/admin/polls/poll/{poll.pk}/change/").content.decode()
+    assert "투표 제한에 막힌 독자" in html
+    assert "이번 시간 2명 · 지난 시간 1명" in html
+
+
+def send_votes(poll, address: str, times: int) -> None:
+    reader = Client(REMOTE_ADDR=address)
+    url = reverse("polls:vote", args=[poll.article_id])
+    for _ in range(times):
+        reader.post(url, {"choice": choices(poll)[0].pk})
 
 
 def test_results_export_as_csv(client):

@@ -46,7 +46,7 @@ def test_keyboard_alone_can_vote(live_server, browser_page, demo_article):
 
 
 def test_results_have_no_axe_violations(live_server, browser_page, demo_article):
-    """After voting, the results, trend chart and integrity lines pass axe-core (contrast included)."""
+    """After voting, the results, trend chart and honesty line pass axe-core (contrast included)."""
     from axe_playwright_python.sync_playwright import Axe
 
     browser_page.goto(live_server.url + demo_article.get_absolute_url())

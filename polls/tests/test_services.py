@@ -36,6 +36,7 @@ from .factories import (
     make_poll,
     make_user,
     member,
+    writes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -78,16 +79,19 @@ def test_voting_for_the_other_side_moves_the_vote_and_counts_the_reader():
     assert_counters_match_rows(poll)
 
 
-def test_same_choice_again_changes_nothing_and_is_counted_as_refused():
-    """Clicking 찬성 twice keeps one vote; the integrity line counts the repeat."""
+def test_same_choice_again_writes_nothing_and_moves_no_token(django_capture_on_commit_callbacks):
+    """Clicking 찬성 twice keeps one vote; the repeat writes no row and re-renders no page."""
     poll = make_poll()
     voter = browser()
     poll_vote_cast(poll=poll, choice=choices(poll)[0], voter=voter)
-    vote = poll_vote_cast(poll=poll, choice=choices(poll)[0], voter=voter)
-    poll.refresh_from_db()
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks() as token_moves,
+    ):
+        vote = poll_vote_cast(poll=poll, choice=choices(poll)[0], voter=voter)
     assert vote.outcome == "unchanged"
+    assert writes(queries) == [] and token_moves == []
     assert counts(poll) == [1, 0]
-    assert poll.blocked_count == 1
 
 
 def test_a_token_wrongly_taken_for_new_still_gets_one_vote():
