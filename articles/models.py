@@ -53,6 +53,9 @@ class Reporter(models.Model):
     def __str__(self):
         return f"{self.name} 기자"
 
+    def get_absolute_url(self):
+        return reverse("articles:reporter", args=[self.pk])
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):

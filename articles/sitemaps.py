@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Category
+from .models import Article, Category, Reporter
 
 
 class HomeSitemap(Sitemap):
@@ -35,4 +35,18 @@ class ArticleSitemap(Sitemap):
         return item.revised_at or item.published_at
 
 
-sitemaps = {"home": HomeSitemap, "categories": CategorySitemap, "articles": ArticleSitemap}
+class ReporterSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.4
+
+    def items(self):
+        """Reporters with a published article: the others' pages are only an empty line."""
+        return Reporter.objects.filter(pk__in=Article.objects.published().values("reporter_id"))
+
+
+sitemaps = {
+    "home": HomeSitemap,
+    "categories": CategorySitemap,
+    "articles": ArticleSitemap,
+    "reporters": ReporterSitemap,
+}

@@ -7,4 +7,5 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="detail"),
     path("articles/<int:pk>/save/", save_views.save_toggle, name="save"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
+    path("reporters/<int:pk>/", views.reporter_detail, name="reporter"),
 ]

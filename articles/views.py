@@ -8,7 +8,7 @@ from aipick.decorators import read_only
 
 from .cache import CARDS, SITE, article_token, cached_page, fragment_versions
 from .hooks import decorate_cards
-from .models import Article, Category
+from .models import Article, Category, Reporter
 
 PAGE_SIZE = 20
 
@@ -59,6 +59,20 @@ def category_detail(request, slug):
                 "page": paginate(request, queryset),
                 "current_category_slug": category.slug,
             },
+        )
+
+    return cached_page(request, (SITE, CARDS), render_page)
+
+
+@read_only
+def reporter_detail(request, pk):
+    def render_page():
+        reporter = get_object_or_404(Reporter, pk=pk)
+        queryset = Article.objects.published().filter(reporter=reporter).for_cards()
+        return render(
+            request,
+            "articles/reporter_detail.html",
+            {"reporter": reporter, "page": paginate(request, queryset)},
         )
 
     return cached_page(request, (SITE, CARDS), render_page)
