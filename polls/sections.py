@@ -1,6 +1,7 @@
 """The context of the 찬/반 투표 section, shared by the article page's tag and the vote view."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Count
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Choice, Poll, Vote
+from .participation import group_counts, participation_from_rows
 from .results import (
     CHART_HEIGHT,
     CHART_WIDTH,
@@ -87,6 +89,9 @@ def poll_box_context(
         for i, (c, t) in enumerate(zip(choices, tenths, strict=True), start=1)
     ]
     my_choice = next((r.choice for r in results if r.is_mine), None)
+    trend, breakdown = (
+        trend_and_breakdown(poll, results) if results_visible and total else (None, None)
+    )
     # A staff preview of a draft shows the poll but offers no buttons: voting would be refused.
     can_vote = poll_vote_refusal(poll, is_member=request.user.is_authenticated) is None
     context = {
@@ -103,7 +108,8 @@ def poll_box_context(
         "switches": switch_lines(choices) if results_visible else [],
         "switch_total": sum(c.switched_away_count for c in choices),
         "snapshot": snapshot,
-        "trend": trend_context(poll, results) if results_visible and total else None,
+        "trend": trend,
+        "breakdown": breakdown,
         "message": message,
         "announce": announce,
     }
@@ -121,25 +127,41 @@ def switch_lines(choices: list[Choice]) -> list[str]:
     return [f"{c.label}에서 다른 선택으로 {c.switched_away_count}" for c in choices]
 
 
-def trend_context(poll: Poll, results: list[ChoiceResult]) -> dict:
-    """Each choice's cumulative share per hour (first three days) or day, as SVG lines and a table.
+def trend_and_breakdown(poll: Poll, results: list[ChoiceResult]) -> tuple[dict, dict]:
+    """The trend chart and 참여자 구성 from one read of the votes.
+
+    The rows count votes per hour (first three days) or day and choice, and each row also
+    counts the participant groups (`participation.group_counts`): the chart reads `n`,
+    the breakdown adds the groups up per choice.
+    """
+    now = timezone.now()
+    start = poll.opens_at
+    end = min(poll.closes_at or now, now)
+    bucket = trend_bucket(start, end)
+    trunc = TruncHour if bucket == "hour" else TruncDay
+    rows = list(
+        Vote.objects.filter(poll=poll)
+        .annotate(bucket=trunc("created_at"))
+        .values("bucket", "choice_id")
+        .annotate(n=Count("id"), **group_counts(now))
+        .order_by()
+    )
+    trend = trend_context(
+        results, [(r["bucket"], r["choice_id"], r["n"]) for r in rows], start, end, bucket
+    )
+    return trend, participation_from_rows(poll.choice_list, rows)
+
+
+def trend_context(
+    results: list[ChoiceResult], rows: list[tuple], start: datetime, end: datetime, bucket: str
+) -> dict:
+    """Each choice's cumulative share per hour or day, as SVG lines and a table.
 
     A vote is counted from when it was first cast, under its current choice, so the last
     point always equals the totals shown above it.
     """
-    start = poll.opens_at
-    end = min(poll.closes_at or timezone.now(), timezone.now())
-    bucket = trend_bucket(start, end)
-    trunc = TruncHour if bucket == "hour" else TruncDay
-    rows = (
-        Vote.objects.filter(poll=poll)
-        .annotate(bucket=trunc("created_at"))
-        .values_list("bucket", "choice_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     refs = [r.choice.ref for r in results]
-    points = cumulative_points(list(rows), refs)
+    points = cumulative_points(rows, refs)
     if points:
         # Start at the first vote: a poll opened long before anyone voted would otherwise
         # squeeze every line into a dot at the right edge.

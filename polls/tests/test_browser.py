@@ -46,12 +46,14 @@ def test_keyboard_alone_can_vote(live_server, browser_page, demo_article):
 
 
 def test_results_have_no_axe_violations(live_server, browser_page, demo_article):
-    """After voting, the results, trend chart and honesty line pass axe-core (contrast included)."""
+    """After voting, the results, trend chart, 참여자 구성 and honesty line pass axe-core
+    (contrast included)."""
     from axe_playwright_python.sync_playwright import Axe
 
     browser_page.goto(live_server.url + demo_article.get_absolute_url())
     browser_page.get_by_role("button", name="반대").click()
     browser_page.locator(".poll__results").wait_for()
     browser_page.locator(".poll-trend__table summary").click()
+    assert "표본 부족" in browser_page.locator(".poll-breakdown").inner_text()
     results = Axe().run(browser_page, context="#poll")
     assert results.violations_count == 0, results.generate_report()
