@@ -12,14 +12,6 @@ from .helpers import assert_in_order, page_text
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(db):
-    from django.core.management import call_command
-
-    call_command("load_demo", verbosity=0)
-    return Article.objects.get(title__startswith="메타 AI 위기?")
-
-
 def test_article_page_shows_the_seed_sections_in_order(client, demo):
     """A reader sees header, category, title, meta line, summary, body, byline, debate and related, in that order."""
     response = client.get(demo.get_absolute_url())

@@ -13,14 +13,6 @@ from .helpers import page_text
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(db):
-    from django.core.management import call_command
-
-    call_command("load_demo", verbosity=0)
-    return Article.objects.get(title__startswith="메타 AI 위기?")
-
-
 def test_reporter_page_shows_name_contact_and_published_articles_newest_first(client):
     """/reporters/<id>/ shows the reporter's name, a mailto contact and their published
     articles, newest first; drafts, scheduled pieces and other reporters' articles are not there."""
