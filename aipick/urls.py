@@ -7,7 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page
 
 from accounts.forms import ThrottledAdminLoginForm
-from articles import save_views
+from articles import save_views, search_views
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import sitemaps
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("polls.urls")),
     path("accounts/", include("accounts.urls")),
     path("me/saved/", save_views.saved_list, name="saved"),
+    path("search/", search_views.search, name="search"),
     path("", include("comments.urls")),
 ]
 

@@ -41,7 +41,10 @@ def healthz(request):
 @conditional_page
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
-    body = f"User-agent: *\nDisallow: /admin/\nDisallow: /accounts/\nDisallow: /me/\n\nSitemap: {sitemap_url}\n"
+    body = (
+        "User-agent: *\nDisallow: /admin/\nDisallow: /accounts/\nDisallow: /me/\n"
+        f"Disallow: /search/\n\nSitemap: {sitemap_url}\n"
+    )
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
