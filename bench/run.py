@@ -5,7 +5,7 @@ it with wrk (Debian's `wrk`; POSTs through bench/post.lua) and prints one table:
 
     bare Django view · home page · anonymous reader's article page (first visit, returning
     with the CSRF cookie, and without the page cache) · member's article page with 200
-    comments · vote POST · comment POST
+    comments · search among 10,000 published articles · vote POST · comment POST
 
 Each scenario runs BENCH_SECONDS (default 4) in each of BENCH_ROUNDS (default 5) rounds.
 Its ratio is taken against the bare view of the same round and the median round is
@@ -38,6 +38,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 RESULTS = ROOT / "bench-results"
+SEARCH_ARTICLES = 10_000
 
 
 @dataclass
@@ -159,7 +160,7 @@ def main() -> int:
         subprocess.run(
             [server.PYTHON, "-m", "bench.seed"],
             cwd=ROOT,
-            env=env,
+            env={**env, "BENCH_SEARCH_ARTICLES": str(SEARCH_ARTICLES)},
             capture_output=True,
             text=True,
             check=True,
@@ -205,6 +206,16 @@ def main() -> int:
                 (f"Cookie: {member_cookie}",),
             ),
         ]
+        # Never kept whole (a query string): each request searches, ranks and renders a page
+        # of 20 results among the seeded articles, one in twenty of which hold the word.
+        scenarios.append(
+            (
+                f"search, {SEARCH_ARTICLES:,} articles",
+                f"/search/?q={urllib.parse.quote(info['search_word'])}",
+                {},
+                (),
+            )
+        )
         if "choice_ids" in info:
             anon_cookie, anon_token = anonymous_csrf(base, article)
             scenarios.append(

@@ -1,4 +1,6 @@
-"""Rows the benchmark and load test need beyond the demo: members and 200 comments.
+"""Rows the benchmark and load test need beyond the demo: members and 200 comments, and,
+with BENCH_SEARCH_ARTICLES=N (`make bench` sets 10,000), published articles up to N for
+the search scenario, one in twenty mentioning SEARCH_WORD.
 
 Run as `python -m bench.seed` with the production-shape environment; prints JSON with
 the ids the load generators use. Writes go through the apps' own services, so every
@@ -7,6 +9,8 @@ counter matches its rows from the start.
 
 import json
 import os
+import random
+from datetime import timedelta
 
 import django
 
@@ -16,12 +20,109 @@ django.setup()
 from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from articles.models import Article  # noqa: E402
+from articles.models import Article, Category, Reporter, SummaryLine  # noqa: E402
+from articles.rendering import render_markdown  # noqa: E402
 
 PASSWORD = "bench-pass-2026!"  # noqa: S105 - a throwaway member in a throwaway database
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "40"))
 COMMENTS = int(os.environ.get("BENCH_COMMENTS", "200"))
+SEARCH_ARTICLES = int(os.environ.get("BENCH_SEARCH_ARTICLES", "0"))
+SEARCH_WORD = "반도체"
+WORDS = [
+    "인공지능",
+    "생성형",
+    "언어모델",
+    "데이터센터",
+    "오픈소스",
+    "스타트업",
+    "규제",
+    "개인정보",
+    "저작권",
+    "로봇",
+    "자율주행",
+    "클라우드",
+    "투자",
+    "연구진",
+    "벤치마크",
+    "추론",
+    "학습",
+    "에이전트",
+    "검색",
+    "번역",
+    "음성인식",
+    "이미지",
+    "영상",
+    "의료",
+    "교육",
+    "금융",
+    "보안",
+    "윤리",
+    "일자리",
+    "전력",
+    "엔지니어",
+    "개발자",
+    "플랫폼",
+    "서비스",
+    "정책",
+    "국회",
+    "기업",
+    "시장",
+    "경쟁",
+]
+
+
+def seed_search_articles(total: int) -> None:
+    """Top the published articles up to `total`, older than the demo's, three summary lines
+    each. bulk_create skips save(), so body_html and lead are filled here as save() would."""
+    missing = total - Article.objects.published().count()
+    if missing <= 0:
+        return
+    categories = list(Category.objects.all())
+    reporter = Reporter.objects.first()
+    oldest = Article.objects.published().order_by("published_at").first()
+    start = oldest.published_at if oldest else timezone.now()
+    rng = random.Random(13)
+
+    def sentence(n: int, mention: bool) -> str:
+        a, b, c = rng.sample(WORDS, 3)
+        middle = SEARCH_WORD if mention else b
+        return f"{a} 분야에서 {middle} 관련 {c} 소식이 이어지고 있습니다({n})."
+
+    articles, summaries = [], []
+    for n in range(missing):
+        mention = n % 20 == 0
+        title = f"{rng.choice(WORDS)}·{rng.choice(WORDS)} 동향 {n}호"
+        if n % 100 == 0:
+            title = f"{SEARCH_WORD} {title}"
+        paragraphs = [
+            " ".join(sentence(n, mention and p == 1 and s == 2) for s in range(5)) for p in range(3)
+        ]
+        body = f"{paragraphs[0]}\n\n## {rng.choice(WORDS)} 이야기\n\n" + "\n\n".join(paragraphs[1:])
+        lines = [sentence(n, mention and n % 50 == 0 and i == 0) for i in range(3)]
+        summaries.append(lines)
+        articles.append(
+            Article(
+                title=title,
+                category=categories[n % len(categories)],
+                reporter=reporter,
+                body=body,
+                body_html=render_markdown(body),
+                lead=lines[0],
+                status=Article.Status.PUBLISHED,
+                published_at=start - timedelta(minutes=n + 1),
+            )
+        )
+    created = Article.objects.bulk_create(articles, batch_size=1000)
+    SummaryLine.objects.bulk_create(
+        [
+            SummaryLine(article=article, order=order, text=text)
+            for article, lines in zip(created, summaries, strict=True)
+            for order, text in enumerate(lines, start=1)
+        ],
+        batch_size=3000,
+    )
 
 
 def main() -> None:
@@ -32,6 +133,7 @@ def main() -> None:
         article = with_poll or article
     if article is None:
         raise SystemExit("load_demo first: no published article")
+    seed_search_articles(SEARCH_ARTICLES)
     User = get_user_model()
     members = []
     for n in range(MEMBERS):
@@ -63,6 +165,7 @@ def main() -> None:
         "article_ids": list(Article.objects.published().values_list("pk", flat=True)),
         "password": PASSWORD,
         "members": [m.username for m in members],
+        "search_word": SEARCH_WORD,
     }
 
     if apps.is_installed("comments"):
