@@ -24,7 +24,7 @@ def sign_in(page, base, username, password=PASSWORD):
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
 
 
 def post_comment(page, text):
@@ -69,7 +69,7 @@ def test_member_signs_up_votes_comments_replies_and_saves(live_server, browser_p
     page.fill("input[name=display_name]", "부엉이")
     page.fill("input[name=password1]", "부엉이-비밀번호-2025")
     page.fill("input[name=password2]", "부엉이-비밀번호-2025")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"**{article.get_absolute_url()}")
     assert "환영해🦉 부엉이" in page.locator(".site-greeting").inner_text()
 
