@@ -142,17 +142,23 @@ def gunicorn(env: dict[str, str], *, port: int, log_path: Path | None = None, **
         wait_until_up(f"http://127.0.0.1:{port}")
         yield f"http://127.0.0.1:{port}"
     finally:
-        # Only the process group this function started.
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        except ProcessLookupError:
-            pass
+        stop(process)
         if log_path:
             log.close()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a process group this module's caller started (and only that one)."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
 
 
 def ensure_database_url(url: str) -> None:

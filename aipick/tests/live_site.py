@@ -9,7 +9,6 @@ import http.cookiejar
 import os
 import re
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from contextlib import contextmanager
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+
+from bench.server import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -129,20 +130,6 @@ def wait_until_up(base: str, process: subprocess.Popen, log: Path, timeout: floa
     raise AssertionError(
         f"gunicorn did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}"
     )
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a process group this module started (and only that one)."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        pass
 
 
 @contextmanager
