@@ -52,8 +52,11 @@ def same_text_key(author, text: str) -> str:
     return f"comments:same:{author.pk}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
-def _claim_allowance(author, text: str) -> tuple[list, tuple]:
+def _claim_allowance(author, text: str, *, reply: bool) -> tuple[list, tuple]:
     """Refuse a repeat or a member over a limit; otherwise count the comment.
+
+    Comments and replies have burst limits of their own, so answering someone right after
+    posting one's own comment passes, while two comments (or two replies) in a row do not.
 
     Burst, daily and same-text rules are decided together in one round trip to the
     rate-limit store: a repeat counts nothing, and a comment refused by a limit leaves no
@@ -63,7 +66,8 @@ def _claim_allowance(author, text: str) -> tuple[list, tuple]:
     limits = []
     seconds = settings.COMMENT_RATE_SECONDS
     if seconds:
-        limits.append((f"comments:burst:{author.pk}", 1, seconds))
+        burst = f"comments:burst:reply:{author.pk}" if reply else f"comments:burst:{author.pk}"
+        limits.append((burst, 1, seconds))
     daily = settings.COMMENT_DAILY_LIMIT
     if daily:
         today = timezone.localdate().isoformat()
@@ -109,7 +113,7 @@ def comment_create(
             raise CommentError(COMMENT_REPLY_DEPTH)
         if parent.status != Comment.Status.VISIBLE:
             raise CommentError(COMMENT_THREAD_CLOSED)
-    claim = _claim_allowance(author, text)
+    claim = _claim_allowance(author, text, reply=parent is not None)
     try:
         comment = Comment(
             article=article,

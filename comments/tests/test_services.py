@@ -431,3 +431,24 @@ def test_recount_repairs_drift():
     assert count_of(comment.article) == 1
     assert (comment.like_count, comment.dislike_count) == (1, 0)
     assert services.recount() == 0
+
+
+def test_reply_right_after_own_comment_passes():
+    """A member who just commented can answer someone else at once: replies have their own burst limit."""
+    article, user = make_article(), make_user()
+    other = services.comment_create(article=article, author=make_user(), body="다른 분 의견")
+    services.comment_create(article=article, author=user, body="제 의견입니다")
+    reply = services.comment_create(article=article, author=user, body="동의합니다", parent=other)
+    assert reply.parent_id == other.pk
+    assert ratelimit.count(f"comments:burst:reply:{user.pk}") == 1
+
+
+def test_two_replies_within_15_seconds_are_limited():
+    """A second reply within 15 seconds is refused like a second comment."""
+    article, user = make_article(), make_user()
+    other = services.comment_create(article=article, author=make_user(), body="다른 분 의견")
+    services.comment_create(article=article, author=user, body="첫 답글", parent=other)
+    with pytest.raises(services.CommentError) as error:
+        services.comment_create(article=article, author=user, body="둘째 답글", parent=other)
+    assert error.value.message == services.COMMENT_TOO_FAST.format(seconds=15)
+    assert Comment.objects.filter(author=user).count() == 1
