@@ -15,9 +15,7 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "display_name")
-        labels = {"username": "아이디", "display_name": "표시 이름"}
         help_texts = {
-            "username": "150자 이하의 영문, 숫자, @/./+/-/_ 만 쓸 수 있습니다. 로그인할 때 씁니다.",
             "display_name": "댓글과 인사말에 보이는 이름입니다. 비워 두면 아이디가 보입니다.",
         }
 

@@ -2,6 +2,7 @@ import re
 import unicodedata
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,12 @@ from aipick.text import has_invisible, has_visible
 NAME_INVISIBLE = "보이지 않는 문자나 글자 방향을 바꾸는 문자는 이름에 쓸 수 없습니다."
 NAME_NOTHING_VISIBLE = "이름에 보이는 글자가 없습니다."
 NAME_TAKEN = "다른 회원이 이미 쓰고 있는 이름입니다. 다른 이름을 골라 주세요."
+USERNAME_HELP = (
+    "150자 이하로, 한글·영문 글자와 숫자, 그리고 @ . + - _ 만 쓸 수 있습니다"
+    " (띄어쓰기 불가). 로그인할 때 씁니다."
+)
+USERNAME_INVALID = "아이디에는 한글·영문 글자와 숫자, @ . + - _ 만 쓸 수 있습니다."
+USERNAME_TAKEN = "이미 쓰이고 있는 아이디입니다."
 NAME_RESERVED = "AI PICK 운영진이나 마스코트로 오해할 수 있는 이름은 쓸 수 없습니다."
 
 # The site's own voices: its name, its newsroom and staff, and the two mascots of
@@ -62,9 +69,26 @@ def public_name_check(value: str, *, user=None, allow_reserved: bool = False) ->
     return name
 
 
+class UsernameValidator(UnicodeUsernameValidator):
+    """Django's rule (`\\w` is any letter, Hangul included, or digit, plus @ . + - _),
+    refused in the site's own words."""
+
+    message = USERNAME_INVALID
+
+
 class User(AbstractUser):
     """A member. The display name is what readers see next to comments and in the greeting;
     `public_name_check` keeps it visible and nobody else's."""
+
+    # `아이디` on every form (sign-up, sign-in, admin): the field's own label and rule.
+    username = models.CharField(
+        "아이디",
+        max_length=150,
+        unique=True,
+        help_text=USERNAME_HELP,
+        validators=[UsernameValidator()],
+        error_messages={"unique": USERNAME_TAKEN},
+    )
 
     display_name = models.CharField("표시 이름", max_length=30, blank=True)
 
