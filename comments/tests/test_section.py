@@ -86,7 +86,7 @@ def test_net_and_ratio_sorts():
 
 
 def test_best_box_needs_three_reactions(client):
-    """베스트 찬성/반대 shows the top of each side once it has 3 reactions, else 아직 없음."""
+    """베스트 찬성/반대 shows the top of each side once it has 3 reactions; the other side says 아직 없음."""
     article, _, comments = debate(1, 1)
     best = comments["찬성"][0]
     for user in [make_user() for _ in range(3)]:
@@ -95,6 +95,7 @@ def test_best_box_needs_three_reactions(client):
     assert section["best_pro"].pk == best.pk
     assert section["best_con"] is None
     html = client.get(article.get_absolute_url()).content.decode()
+    assert "베스트 찬성 vs 베스트 반대" in html
     assert "아직 없음" in html
 
 
@@ -124,3 +125,12 @@ def test_page_queries_do_not_grow_with_comments(client, django_assert_max_num_qu
     with django_assert_max_num_queries(12):
         html = client.get(article.get_absolute_url()).content.decode()
     assert html.count('class="comment-thread"') == 20
+
+
+def test_best_box_hidden_while_both_sides_are_empty(client):
+    """With sided comments but none reaching 3 reactions, there is no empty best box at all."""
+    article, _, comments = debate(1, 1)
+    react(comments["찬성"][0], make_user(), "like")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "베스트 찬성 vs 베스트 반대" not in html
+    assert "아직 없음" not in html
