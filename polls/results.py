@@ -3,24 +3,36 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 
-def shares_in_tenths(counts: list[int]) -> list[int]:
-    """Each count's share in tenths of a percent, summing to exactly 1000 (largest remainder).
 
-    Plain rounding can print 33.3 + 33.3 + 33.3 = 99.9; readers of a ballot notice that.
+def shares_of(counts: list[int], whole: int) -> list[int]:
+    """Each count's share of `whole` units, summing to exactly `whole` (largest remainder).
+
+    Plain rounding can print 33 + 33 + 33 = 99; readers of a ballot notice that.
     Ties go to the earlier choice, so the same counts always print the same way.
     """
     total = sum(counts)
     if total == 0:
         return [0 for _ in counts]
-    exact = [count * 1000 for count in counts]
+    exact = [count * whole for count in counts]
     floors = [value // total for value in exact]
     remainders = [value % total for value in exact]
-    missing = 1000 - sum(floors)
+    missing = whole - sum(floors)
     by_remainder = sorted(range(len(counts)), key=lambda i: (-remainders[i], i))
     for i in by_remainder[:missing]:
         floors[i] += 1
     return floors
+
+
+def shares_in_tenths(counts: list[int]) -> list[int]:
+    """Tenths of a percent summing to 1000: the admin's exact figures and the bars' widths."""
+    return shares_of(counts, 1000)
+
+
+def shares_in_percent(counts: list[int]) -> list[int]:
+    """Whole percentages summing to 100, as readers see them: 1, 1, 1 votes → 34, 33, 33."""
+    return shares_of(counts, 100)
 
 
 def format_tenths(tenths: int) -> str:
@@ -37,17 +49,33 @@ class TrendPoint:
         return sum(self.counts)
 
     @property
-    def shares(self) -> list[str]:
-        return [format_tenths(t) for t in shares_in_tenths(list(self.counts))]
+    def shares(self) -> list[int]:
+        return shares_in_percent(list(self.counts))
 
     @property
-    def pairs(self) -> list[tuple[int, str]]:
+    def pairs(self) -> list[tuple[int, int]]:
         return list(zip(self.counts, self.shares, strict=True))
 
 
 def trend_bucket(opens_at: datetime, until: datetime) -> str:
     """Hourly for the first three days of a poll, daily after that, so the chart stays readable."""
     return "hour" if until - opens_at <= timedelta(days=3) else "day"
+
+
+# The chart is drawn once its lines can show a change: votes on two different (Seoul)
+# days, or at least 20 votes spread over at least 3 buckets (hours, or days after the
+# third day). Before that a line of one or two dots says nothing a reader can use.
+TREND_MIN_DAYS = 2
+TREND_MIN_VOTES = 20
+TREND_MIN_BUCKETS = 3
+
+
+def trend_drawable(points: list["TrendPoint"]) -> bool:
+    """Whether the cumulative points are enough for a chart (see the constants above)."""
+    if len({timezone.localdate(point.at) for point in points}) >= TREND_MIN_DAYS:
+        return True
+    total = points[-1].total if points else 0
+    return total >= TREND_MIN_VOTES and len(points) >= TREND_MIN_BUCKETS
 
 
 def cumulative_points(rows, choice_ids: list[int]) -> list[TrendPoint]:

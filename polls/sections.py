@@ -17,20 +17,24 @@ from .results import (
     cumulative_points,
     format_tenths,
     polyline,
+    shares_in_percent,
     shares_in_tenths,
     trend_bucket,
+    trend_drawable,
 )
 from .services import poll_snapshot_freeze, poll_vote_refusal
 from .voters import current_voter_key
 
 TREND_TABLE_ROWS = 24
+# Shown in place of the chart until `results.trend_drawable` says there is a line to draw.
+TREND_NOT_YET = "추이 그래프는 투표가 더 모이면 보여 드립니다."
 
 
 @dataclass
 class ChoiceResult:
     choice: Choice
-    percent: str
-    bar_width: str  # the SVG rect's width on a 0–100 scale
+    percent: int  # whole percent; the choices' percents add up to 100
+    bar_width: str  # the SVG rect's width on a 0–100 scale, to a tenth
     is_mine: bool
     colour: int  # 1 = first side (찬성 blue), 2 = second side (반대 red), 3+ = neutral
 
@@ -77,16 +81,18 @@ def poll_box_context(
     )
     counts = [c.vote_count for c in choices]
     total = sum(counts)
-    tenths = shares_in_tenths(counts)
     results = [
         ChoiceResult(
             choice=c,
-            percent=format_tenths(t),
-            bar_width=format_tenths(t),
+            percent=percent,
+            bar_width=format_tenths(tenths),
             is_mine=c.ref == my_ref,
             colour=min(i, 3),
         )
-        for i, (c, t) in enumerate(zip(choices, tenths, strict=True), start=1)
+        for i, (c, percent, tenths) in enumerate(
+            zip(choices, shares_in_percent(counts), shares_in_tenths(counts), strict=True),
+            start=1,
+        )
     ]
     my_choice = next((r.choice for r in results if r.is_mine), None)
     trend, breakdown = (
@@ -108,7 +114,9 @@ def poll_box_context(
         "switches": switch_lines(choices) if results_visible else [],
         "switch_total": sum(c.switched_away_count for c in choices),
         "snapshot": snapshot,
+        "final_results": final_results(snapshot),
         "trend": trend,
+        "trend_not_yet": TREND_NOT_YET if results_visible and not trend and not is_closed else "",
         "breakdown": breakdown,
         "message": message,
         "announce": announce,
@@ -117,17 +125,34 @@ def poll_box_context(
 
 
 def switch_lines(choices: list[Choice]) -> list[str]:
-    """`찬성→반대 3` for a two-sided poll; `찬성에서 다른 선택으로 3` when there are more sides."""
+    """`찬성→반대 3` for a two-sided poll; `찬성에서 다른 선택으로 3` when there are more sides.
+
+    Only sides someone actually left are listed: a `→ 0` tells a reader nothing.
+    """
     if len(choices) == 2:
         first, second = choices
-        return [
-            f"{first.label}→{second.label} {first.switched_away_count}",
-            f"{second.label}→{first.label} {second.switched_away_count}",
+        lines = [
+            (first.switched_away_count, f"{first.label}→{second.label}"),
+            (second.switched_away_count, f"{second.label}→{first.label}"),
         ]
-    return [f"{c.label}에서 다른 선택으로 {c.switched_away_count}" for c in choices]
+    else:
+        lines = [(c.switched_away_count, f"{c.label}에서 다른 선택으로") for c in choices]
+    return [f"{text} {n}" for n, text in lines if n]
 
 
-def trend_and_breakdown(poll: Poll, results: list[ChoiceResult]) -> tuple[dict, dict]:
+def final_results(snapshot) -> list[dict]:
+    """The frozen result in whole percents, recomputed from its counts so it reads like the bars."""
+    if snapshot is None:
+        return []
+    rows = snapshot.results
+    percents = shares_in_percent([row["count"] for row in rows])
+    return [
+        {"label": row["label"], "count": row["count"], "percent": percent}
+        for row, percent in zip(rows, percents, strict=True)
+    ]
+
+
+def trend_and_breakdown(poll: Poll, results: list[ChoiceResult]) -> tuple[dict | None, dict | None]:
     """The trend chart and 참여자 구성 from one read of the votes.
 
     The rows count votes per hour (first three days) or day and choice, and each row also
@@ -154,18 +179,20 @@ def trend_and_breakdown(poll: Poll, results: list[ChoiceResult]) -> tuple[dict, 
 
 def trend_context(
     results: list[ChoiceResult], rows: list[tuple], start: datetime, end: datetime, bucket: str
-) -> dict:
-    """Each choice's cumulative share per hour or day, as SVG lines and a table.
+) -> dict | None:
+    """Each choice's cumulative share per hour or day, as SVG lines and a table (None until
+    there is enough to draw: `results.trend_drawable`).
 
     A vote is counted from when it was first cast, under its current choice, so the last
     point always equals the totals shown above it.
     """
     refs = [r.choice.ref for r in results]
     points = cumulative_points(rows, refs)
-    if points:
-        # Start at the first vote: a poll opened long before anyone voted would otherwise
-        # squeeze every line into a dot at the right edge.
-        start = max(start, points[0].at)
+    if not trend_drawable(points):
+        return None
+    # Start at the first vote: a poll opened long before anyone voted would otherwise
+    # squeeze every line into a dot at the right edge.
+    start = max(start, points[0].at)
     lines = [
         {"result": r, "points": polyline(points, i, start, end)} for i, r in enumerate(results)
     ]

@@ -202,7 +202,7 @@ def test_votes_show_at_once_and_each_voter_sees_their_own_choice(
         for voter, choice in zip(voters, (pro, con), strict=True):
             voter.post(f"/articles/{poll.article_id}/poll/vote/", {"choice": choice.pk})
     pages = [page_text(voter.get(url)) for voter in voters]
-    assert "찬성 50.0% (1표)" in pages[0] and "반대 50.0% (1표)" in pages[1]
+    assert "찬성 50% (1표)" in pages[0] and "반대 50% (1표)" in pages[1]
     assert "내 선택: 찬성" in pages[0] and "내 선택: 반대" in pages[1]
     assert "총 투표수: 2" in page_text(Client().get(url))
 

@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.tests.helpers import assert_in_order
 from polls.models import Poll, Vote
+from polls.results import TREND_MIN_VOTES
+from polls.sections import TREND_NOT_YET
 from polls.services import (
     POLL_CHOICE_INVALID,
     POLL_CLOSED,
@@ -63,7 +66,7 @@ def test_vote_without_javascript_redirects_back_to_the_poll(client):
     assert cookie["httponly"] and cookie["max-age"] >= 365 * 24 * 3600
     html = poll_html(page(client, poll))
     assert "총 투표수: <strong>1</strong>" in html
-    assert "찬성 100.0% (1표)" in html
+    assert "찬성 100% (1표)" in html
     assert 'aria-pressed="true"' in html and "내 선택" in html
 
 
@@ -75,19 +78,19 @@ def test_vote_with_htmx_swaps_the_poll_box_in_place(client):
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="poll-box"')
     assert "총 투표수: <strong>1</strong>" in html
-    assert "반대 100.0% (1표)" in html
+    assert "반대 100% (1표)" in html
     assert 'hx-swap-oob="innerHTML"' in html and "반대에 투표했습니다." in html
     assert "<html" not in html
 
 
 def test_second_browser_sees_the_split(client):
-    """Two browsers voting 찬성 and 반대 each see 50.0% / 50.0%."""
+    """Two browsers voting 찬성 and 반대 each see 50% / 50%."""
     poll = make_poll()
     client.post(vote_url(poll), {"choice": choices(poll)[0].pk})
     other = Client()
     other.post(vote_url(poll), {"choice": choices(poll)[1].pk})
     html = poll_html(page(other, poll))
-    assert "찬성 50.0% (1표)" in html and "반대 50.0% (1표)" in html
+    assert "찬성 50% (1표)" in html and "반대 50% (1표)" in html
 
 
 def test_changing_the_vote_and_repeating_it(client):
@@ -101,7 +104,8 @@ def test_changing_the_vote_and_repeating_it(client):
     assert POLL_UNCHANGED.format(label="반대") in response.content.decode()
     assert counts(poll) == [0, 1]
     html = poll_html(page(client, poll))
-    assert "마음을 바꾼 독자 1명 (찬성→반대 1, 반대→찬성 0)" in html
+    assert "마음을 바꾼 독자 1명 (찬성→반대 1)" in html
+    assert "반대→찬성" not in html  # a side nobody left is not listed
     assert "차단" not in html
 
 
@@ -171,7 +175,7 @@ def test_closed_poll_refuses_and_shows_final_results(client):
     assert counts(poll) == [1, 0]
     html = poll_html(page(client, poll))
     assert "투표가 마감되었습니다" in html
-    assert "찬성 100.0% (1표)" in html
+    assert "찬성 100% (1표)" in html
     assert "최종 결과" in html
     assert "<button" not in html
 
@@ -345,7 +349,7 @@ def test_member_vote_is_the_same_on_every_device():
     laptop.force_login(user)
     phone.post(vote_url(poll), {"choice": choices(poll)[1].pk})
     html = poll_html(page(laptop, poll))
-    assert '반대 100.0% (1표) <span class="poll-result__mine">· 내 선택</span>' in html
+    assert '반대 100% (1표) <span class="poll-result__mine">· 내 선택</span>' in html
 
 
 def test_section_before_voting_shows_question_buttons_total_and_honesty(client):
@@ -364,6 +368,46 @@ def test_section_before_voting_shows_question_buttons_total_and_honesty(client):
     assert "style=" not in html and "<script" not in html
 
 
+def test_total_heads_the_box_above_the_question(client):
+    """As on the seed page: 찬/반 투표, then 총 투표수, then the question and its buttons."""
+    poll = make_poll()
+    client.post(vote_url(poll), {"choice": choices(poll)[0].pk})
+    html = poll_html(page(client, poll))
+    assert_in_order(html, ["찬/반 투표", "총 투표수: <strong>1</strong>", poll.question, ">찬성"])
+    assert_in_order(html, [poll.question, "찬성 100% (1표)"])
+
+
+def test_changed_minds_line_shows_only_when_someone_changed(client):
+    """Nobody switched: no `마음을 바꾼 독자` line at all; one switch: the line appears."""
+    poll = make_poll()
+    pro, con = choices(poll)
+    client.post(vote_url(poll), {"choice": pro.pk})
+    Client().post(vote_url(poll), {"choice": con.pk})
+    html = poll_html(page(client, poll))
+    assert "찬성 50% (1표)" in html
+    assert "마음을 바꾼" not in html and "poll__switches" not in html
+    client.post(vote_url(poll), {"choice": con.pk})
+    html = poll_html(page(client, poll))
+    assert "마음을 바꾼 독자 1명 (찬성→반대 1)" in html
+
+
+def test_closed_poll_reads_whole_percentages_and_no_trend_promise(client):
+    """The final result reads whole percents adding up to 100 (a tie in the remainders goes
+    to the earlier side: 5 and 3 votes → 63% and 37%); a closed poll promises no chart."""
+    poll = make_poll(results_visibility="always", opens_at=timezone.now() - timedelta(days=2))
+    pro, con = choices(poll)
+    for n in range(5):
+        poll_vote_cast(poll=poll, choice=pro, voter=browser(f"p{n}"))
+    for n in range(3):
+        poll_vote_cast(poll=poll, choice=con, voter=browser(f"c{n}"))
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    poll.refresh_from_db()
+    html = poll_html(page(client, poll))
+    assert "찬성 63% (5표)" in html and "반대 37% (3표)" in html
+    assert "찬성 63% (5표) · 반대 37% (3표) · 총 8표" in html
+    assert ".5%" not in html and TREND_NOT_YET not in html
+
+
 @pytest.mark.parametrize(
     ("visibility", "shows_before_vote", "shows_after_vote"),
     [("after_vote", False, True), ("always", True, True), ("after_close", False, False)],
@@ -372,23 +416,48 @@ def test_editors_choose_when_results_show(client, visibility, shows_before_vote,
     """Results appear after voting, always, or only after closing, as the editor chose."""
     poll = make_poll(results_visibility=visibility)
     poll_vote_cast(poll=poll, choice=choices(poll)[0], voter=browser())
-    assert ("찬성 100.0%" in poll_html(page(client, poll))) is shows_before_vote
+    assert ("찬성 100%" in poll_html(page(client, poll))) is shows_before_vote
     client.post(vote_url(poll), {"choice": choices(poll)[0].pk})
     html = poll_html(page(client, poll))
-    assert ("찬성 100.0%" in html) is shows_after_vote
+    assert ("찬성 100%" in html) is shows_after_vote
     if visibility == "after_close":
         assert "결과는 투표가 마감된 뒤에 공개됩니다." in html
 
 
 def test_trend_chart_is_svg_with_a_text_alternative(client):
     """The share trend is drawn on the server as SVG, with a title, description and a table."""
-    poll = make_poll(results_visibility="always")
+    poll = make_poll(results_visibility="always", opens_at=timezone.now() - timedelta(days=2))
     for n in range(3):
         poll_vote_cast(poll=poll, choice=choices(poll)[n % 2], voter=browser(f"t{n}"))
+    first = Vote.objects.filter(poll=poll).order_by("id").first()
+    Vote.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=1))
     html = poll_html(page(client, poll))
     assert '<svg class="poll-trend__chart"' in html and "<polyline" in html
-    assert "<desc" in html and "지금 찬성 66.7%, 반대 33.3%" in html
-    assert "추이를 표로 보기" in html and "<td>66.7% (2표)</td>" in html
+    assert "<desc" in html and "지금 찬성 67%, 반대 33%" in html
+    assert "추이를 표로 보기" in html and "<td>67% (2표)</td>" in html
+    assert TREND_NOT_YET not in html
+
+
+def test_one_vote_gets_a_line_instead_of_a_trend_chart(client):
+    """With one vote there is nothing to draw: one line says the chart comes with more votes."""
+    poll = make_poll(results_visibility="always")
+    poll_vote_cast(poll=poll, choice=choices(poll)[0], voter=browser())
+    html = poll_html(page(client, poll))
+    assert "poll-trend__chart" not in html and "추이를 표로 보기" not in html
+    assert html.count(TREND_NOT_YET) == 1
+
+
+def test_trend_chart_appears_once_twenty_votes_span_three_hours(client):
+    """Twenty votes cast over three hourly buckets draw the chart (the boundary, nineteen
+    votes on one day, is in test_results)."""
+    now = timezone.now()
+    poll = make_poll(results_visibility="always", opens_at=now - timedelta(hours=3))
+    for n in range(TREND_MIN_VOTES):
+        poll_vote_cast(poll=poll, choice=choices(poll)[n % 2], voter=browser(f"h{n}"))
+    for n, pk in enumerate(Vote.objects.filter(poll=poll).values_list("pk", flat=True)):
+        Vote.objects.filter(pk=pk).update(created_at=now - timedelta(hours=n % 3))
+    html = poll_html(page(client, poll))
+    assert '<svg class="poll-trend__chart"' in html and TREND_NOT_YET not in html
 
 
 def test_article_page_with_the_poll_stays_within_eight_queries(
@@ -402,7 +471,7 @@ def test_article_page_with_the_poll_stays_within_eight_queries(
     client.get(poll.article.get_absolute_url())  # warm the navigation cache
     with django_assert_max_num_queries(8):
         response = client.get(poll.article.get_absolute_url())
-    assert "찬성 60.0% (3표)" in response.content.decode()
+    assert "찬성 60% (3표)" in response.content.decode()
 
 
 def test_a_new_browsers_first_vote_looks_nothing_up(client, django_assert_num_queries):
