@@ -7,7 +7,9 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from articles import hooks
+        from polls import participation as poll_participation
 
-        from . import demo, services
+        from . import demo, participation, services
 
         hooks.register(self, load_demo=demo.load_demo, recount=services.recount)
+        poll_participation.register_commenters(self, participation.commenter_tenure_counts)

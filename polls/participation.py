@@ -15,22 +15,34 @@ Tenure is the account's age now (not at voting time): `가입 1주 미만` is un
 hours, `1년 미만` under 365 days, `1년 이상` the rest. A member vote whose account was
 deleted (the vote's `user` set to null) stays a member vote, of unknown tenure.
 
-Commenters are not counted here: comments point at articles, and polls does not ask
-comments (STYLE.md), so that part waits for comments to hand polls a function.
+Commenters are members only (commenting needs sign-in), so they get one split, by tenure.
+Comments point at articles and polls never imports comments (STYLE.md): comments hands
+polls its counting function in `CommentsConfig.ready()` through `register_commenters`.
+The function gets the article's id and `now` and returns `{"n_week", "n_year", "n_longer"}`,
+the distinct authors of the article's visible comments per tenure (`tenure_conditions`),
+in one query. Without comments installed, the split is simply absent. An article with
+fewer visible comments than the minimum (`Article.comment_count`, the counter comments
+keeps and `manage.py recount` repairs) cannot have a group that large: every group is
+`표본 부족` without asking.
 
 The counts are conditional aggregates (`group_counts`) added to a query over the poll's
 votes grouped by choice. The article page adds them to the trend chart's query, which
 already groups the votes by hour or day and choice, so the section reads the votes once;
 `participation(poll)` runs them on their own. Either way: one query, whatever the number
-of votes.
+of votes — plus one query for the commenters once the article has enough comments,
+whatever their number.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
+
+from articles.models import Article
 
 from .models import Choice, Poll, Vote
 from .results import format_tenths, shares_in_tenths
@@ -56,6 +68,26 @@ SPLITS = (
     ("투표 방식 (전체 투표 중)", ("n_member", "n_browser")),
     ("회원 가입 기간 (회원 투표 중)", ("n_week", "n_year", "n_longer", "n_gone")),
 )
+TENURE_KEYS = ("n_week", "n_year", "n_longer")
+COMMENTERS_TITLE = "댓글 참여 회원 (가입 기간, 공개 댓글 작성자 중)"
+
+# By app name, as `articles.hooks` keeps its functions: a registry populated again (a test
+# overriding INSTALLED_APPS) replaces the entry, and an app no longer installed is skipped.
+COMMENTER_COUNTERS: dict[str, Callable[..., dict[str, int]]] = {}
+
+
+def register_commenters(config: AppConfig, counts: Callable[..., dict[str, int]]) -> None:
+    """Called from an app's `ready()`: `counts(article_id, *, now)` returns the distinct
+    commenters per `TENURE_KEYS` in one query."""
+    COMMENTER_COUNTERS[config.name] = counts
+
+
+def commenter_counter() -> Callable[..., dict[str, int]] | None:
+    """The registered commenter count of an installed app, or None (no commenters split)."""
+    for name, counts in COMMENTER_COUNTERS.items():
+        if apps.is_installed(name):
+            return counts
+    return None
 
 
 @dataclass(frozen=True)
@@ -70,39 +102,51 @@ def min_group() -> int:
     return getattr(settings, "POLL_BREAKDOWN_MIN_GROUP", DEFAULT_MIN_GROUP)
 
 
+def tenure_conditions(now: datetime, user: str) -> dict[str, Q]:
+    """A `Q` per tenure group over the account at `user` (e.g. "user", "author")."""
+    week_ago, year_ago = now - WEEK, now - YEAR
+    joined = f"{user}__date_joined"
+    return {
+        "n_week": Q(**{f"{joined}__gt": week_ago}),
+        "n_year": Q(**{f"{joined}__lte": week_ago, f"{joined}__gt": year_ago}),
+        "n_longer": Q(**{f"{joined}__lte": year_ago}),
+    }
+
+
 def group_counts(now: datetime) -> dict[str, Count]:
     """One count per group, to `annotate()` a query over a poll's votes grouped by choice."""
-    week_ago, year_ago = now - WEEK, now - YEAR
+    tenure = tenure_conditions(now, "user")
     conditions = {
         "n_member": MEMBER,
         "n_browser": BROWSER,
-        "n_week": MEMBER & Q(user__date_joined__gt=week_ago),
-        "n_year": MEMBER & Q(user__date_joined__lte=week_ago, user__date_joined__gt=year_ago),
-        "n_longer": MEMBER & Q(user__date_joined__lte=year_ago),
+        **{key: MEMBER & condition for key, condition in tenure.items()},
         "n_gone": MEMBER & Q(user__isnull=True),
     }
     return {key: Count("id", filter=condition) for key, condition in conditions.items()}
 
 
 def participation(poll: Poll, *, now: datetime | None = None) -> dict:
-    """The poll's voters by kind and by member tenure, each group with its sides (one query).
+    """The poll's voters by kind and by member tenure, each group with its sides (one query),
+    and its article's commenters by tenure (one more, when comments registered a counter).
 
     Uses `poll.choice_list` when loaded (`sections.load_poll`), else one more query.
     """
+    now = now or timezone.now()
     choices = getattr(poll, "choice_list", None) or list(poll.choices.order_by("order", "id"))
     rows = (
-        Vote.objects.filter(poll=poll)
-        .values("choice_id")
-        .annotate(**group_counts(now or timezone.now()))
-        .order_by()
+        Vote.objects.filter(poll=poll).values("choice_id").annotate(**group_counts(now)).order_by()
     )
-    return participation_from_rows(choices, rows)
+    return participation_from_rows(choices, rows, article=poll.article, now=now)
 
 
-def participation_from_rows(choices: list[Choice], rows) -> dict:
+def participation_from_rows(
+    choices: list[Choice], rows, *, article: Article | None = None, now: datetime | None = None
+) -> dict:
     """Build the breakdown from rows that carry `choice_id` and the `group_counts` keys.
 
     A choice may have several rows (one per hour or day in the trend's query): they add up.
+    The commenters split is counted for `article`, by default the choices' poll's article
+    (`sections.load_poll` loads both with the choices: no query for them).
     Returns `{"min_group", "labels", "value_columns", "splits": [{"title", "groups": [Group]}]}`.
     """
     index = {choice.ref: i for i, choice in enumerate(choices)}
@@ -135,6 +179,22 @@ def participation_from_rows(choices: list[Choice], rows) -> dict:
                 )
             )
         splits.append({"title": title, "groups": groups})
+
+    counts = commenter_counter()
+    if counts is not None and choices:
+        article = article or choices[0].poll.article
+        if article.comment_count < minimum:
+            totals = [0] * len(TENURE_KEYS)  # fewer comments than that, fewer commenters too
+        else:
+            by_key = counts(article.pk, now=now or timezone.now())
+            totals = [by_key[key] for key in TENURE_KEYS]
+        groups = [
+            Group(label=LABELS[key], count=count, percent=format_tenths(share))
+            if count >= minimum
+            else Group(label=LABELS[key], count=None, percent=None)
+            for key, count, share in zip(TENURE_KEYS, totals, shares_in_tenths(totals), strict=True)
+        ]
+        splits.append({"title": COMMENTERS_TITLE, "groups": groups})
     return {
         "min_group": minimum,
         "labels": [c.label for c in choices],

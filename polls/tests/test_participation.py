@@ -7,12 +7,20 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import modify_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from polls import participation as participation_module
 from polls.models import Poll, Vote
-from polls.participation import TOO_FEW, participation
+from polls.participation import (
+    COMMENTERS_TITLE,
+    TOO_FEW,
+    commenter_counter,
+    participation,
+    participation_from_rows,
+)
 from polls.sections import load_poll, poll_box_context
 from polls.services import poll_vote_cast
 
@@ -40,9 +48,32 @@ def browsers(poll, n: int, *, side: int = 0) -> None:
 
 
 def groups(poll, **kwargs) -> dict:
-    """{label: group} over every split."""
+    """{label: group} over the voters' splits (the commenters' reuse the tenure labels)."""
     result = participation(poll, **kwargs)
-    return {g.label: g for split in result["splits"] for g in split["groups"]}
+    voters = [s for s in result["splits"] if s["title"] != COMMENTERS_TITLE]
+    return {g.label: g for split in voters for g in split["groups"]}
+
+
+def commenter_groups(poll, **kwargs) -> dict | None:
+    """{label: group} of the commenters split, or None when there is none."""
+    poll = Poll.objects.get(pk=poll.pk)  # the article as it is now, with its comment count
+    result = participation(poll, **kwargs)
+    split = next((s for s in result["splits"] if s["title"] == COMMENTERS_TITLE), None)
+    return None if split is None else {g.label: g for g in split["groups"]}
+
+
+def comments_by(poll, n: int, *, age: timedelta, each: int = 1, now=NOW, **extra) -> None:
+    """`n` new members, joined `age` ago, each leaving `each` comments on the poll's article.
+
+    The end-to-end check of the wiring needs comments' rows: only the tests import comments.
+    """
+    from comments.tests.factories import make_comment
+
+    for _ in range(n):
+        user = make_user()
+        get_user_model().objects.filter(pk=user.pk).update(date_joined=now - age)
+        for _ in range(each):
+            make_comment(article=poll.article, author=user, **extra)
 
 
 def poll_html(client, poll) -> str:
@@ -110,11 +141,17 @@ def test_a_deleted_members_vote_stays_a_member_vote_of_unknown_tenure():
         (timedelta(days=365), "1년 이상"),
     ],
 )
-def test_tenure_buckets_at_their_edges(age, bucket):
-    """Under 7 days is a new member; exactly 7 days is not; 365 days is a year."""
+@pytest.mark.parametrize("who", ["voters", "commenters"])
+def test_tenure_buckets_at_their_edges(age, bucket, who):
+    """Under 7 days is a new member; exactly 7 days is not; 365 days is a year — for the
+    voting members and for the commenters alike."""
     poll = make_poll()
-    members_joined(poll, 20, age=age)
-    by_label = groups(poll, now=NOW)
+    if who == "voters":
+        members_joined(poll, 20, age=age)
+        by_label = groups(poll, now=NOW)
+    else:
+        comments_by(poll, 20, age=age)
+        by_label = commenter_groups(poll, now=NOW)
     assert (by_label[bucket].count, by_label[bucket].percent) == (20, "100.0")
     others = {"가입 1주 미만", "1년 미만", "1년 이상"} - {bucket}
     assert all(by_label[label].count is None for label in others)
@@ -198,3 +235,95 @@ def test_the_section_costs_the_same_queries_for_5_or_50_voters(client, django_as
     with django_assert_num_queries(len(five)):
         html = poll_html(client, poll)
     assert "33명" in html
+
+
+def test_nineteen_commenters_are_too_few_and_twenty_get_a_percentage():
+    """Commenters follow the same rule: 19 members of a tenure show no number, 20 do."""
+    poll = make_poll()
+    comments_by(poll, 19, age=timedelta(days=30))
+    few = commenter_groups(poll, now=NOW)
+    assert all(g.count is None and g.percent is None for g in few.values())
+
+    comments_by(poll, 1, age=timedelta(days=30))
+    enough = commenter_groups(poll, now=NOW)["1년 미만"]
+    assert (enough.count, enough.percent, enough.sides) == (20, "100.0", ())
+
+
+def test_commenters_are_distinct_authors_of_visible_comments():
+    """Three comments by one member count once; hidden and deleted comments don't count."""
+    poll = make_poll()
+    comments_by(poll, 20, age=timedelta(days=400), each=3)
+    comments_by(poll, 5, age=timedelta(days=400), status="hidden")
+    comments_by(poll, 5, age=timedelta(days=400), status="deleted")
+    other = make_poll()
+    comments_by(other, 5, age=timedelta(days=400))
+    by_label = commenter_groups(poll, now=NOW)
+    assert (by_label["1년 이상"].count, by_label["1년 이상"].percent) == (20, "100.0")
+
+
+def test_the_commenter_counter_is_the_one_comments_registers():
+    """comments hands polls its counter in `ready()`; polls holds no other."""
+    from comments.participation import commenter_tenure_counts
+
+    assert commenter_counter() is commenter_tenure_counts
+
+
+def test_no_commenters_split_without_a_registered_counter(monkeypatch):
+    """With no app offering commenters, the breakdown is the voters' splits alone."""
+    monkeypatch.setattr(participation_module, "COMMENTER_COUNTERS", {})
+    poll = make_poll()
+    comments_by(poll, 20, age=timedelta(days=30))
+    assert commenter_counter() is None
+    assert commenter_groups(poll, now=NOW) is None
+    assert len(participation(poll, now=NOW)["splits"]) == 2
+
+
+def test_no_commenters_split_when_comments_is_not_installed():
+    """The registration stays, but an app no longer installed is not asked."""
+    with modify_settings(INSTALLED_APPS={"remove": ["comments"]}):
+        assert commenter_counter() is None
+    assert commenter_counter() is not None
+
+
+def test_the_page_shows_commenters_under_the_voters(client):
+    """Readers see `댓글 참여 회원` after the voters' groups, one cell across the sides."""
+    poll = make_poll(results_visibility=Poll.ResultsVisibility.ALWAYS)
+    browsers(poll, 20)
+    comments_by(poll, 20, age=timedelta(days=400), now=timezone.now())
+    comments_by(poll, 2, age=timedelta(days=1), now=timezone.now())
+    html = poll_html(client, poll)
+    assert html.index("회원 가입 기간 (회원 투표 중)") < html.index(COMMENTERS_TITLE)
+    commenters = html[html.index(COMMENTERS_TITLE) :]
+    assert '<td colspan="3">20명 (90.9%)</td>' in commenters
+    new_row = re.search(r"<th scope=\"row\">가입 1주 미만</th>\s*(.*?)</tr>", commenters, re.S)
+    assert TOO_FEW in new_row.group(1) and "명" not in new_row.group(1).replace(TOO_FEW, "")
+
+
+def test_the_section_costs_the_same_queries_for_5_or_50_commenters(
+    client, django_assert_num_queries
+):
+    """Commenters are one aggregate too: more of them never mean more queries (once the
+    article has 20 comments: with fewer, see the next test)."""
+    poll = make_poll(results_visibility=Poll.ResultsVisibility.ALWAYS)
+    browsers(poll, 3)
+    comments_by(poll, 5, age=timedelta(days=3), each=4, now=timezone.now())  # 20 comments
+    poll_html(client, poll)  # the first page also makes the version tokens and categories
+    with CaptureQueriesContext(connection) as five:
+        assert COMMENTERS_TITLE in poll_html(client, poll)
+
+    comments_by(poll, 45, age=timedelta(days=300), now=timezone.now(), each=2)
+    with django_assert_num_queries(len(five)):
+        html = poll_html(client, poll)
+    assert "45명 (90.0%)" in html
+
+
+def test_fewer_comments_than_the_minimum_ask_nothing(django_assert_num_queries):
+    """19 visible comments cannot make a group of 20 commenters: all `표본 부족`, no query."""
+    poll = load_poll(make_poll().article)
+    comments_by(poll, 1, age=timedelta(days=30), each=19)
+    comments_by(poll, 1, age=timedelta(days=30), status="hidden")
+    poll.article.refresh_from_db()
+    with django_assert_num_queries(0):
+        breakdown = participation_from_rows(poll.choice_list, [], now=NOW)
+    (split,) = [s for s in breakdown["splits"] if s["title"] == COMMENTERS_TITLE]
+    assert [g.count for g in split["groups"]] == [None, None, None]
