@@ -4,6 +4,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from .models import Choice, Poll
+from .results import shares_in_percent
 
 
 def decorate(articles) -> None:
@@ -26,4 +27,7 @@ def decorate(articles) -> None:
         snapshot = getattr(poll, "snapshot", None) if poll.is_closed else None
         leader = snapshot.leader if snapshot else None
         if leader:
-            badges.append(f"최종 결과: {leader['label']} {leader['percent']}%")
+            # Whole percentages, as the article page shows the same result.
+            counts = [r["count"] for r in snapshot.results]
+            percent = shares_in_percent(counts)[snapshot.results.index(leader)]
+            badges.append(f"최종 결과: {leader['label']} {percent}%")

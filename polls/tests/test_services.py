@@ -359,7 +359,7 @@ def test_shares_always_sum_to_exactly_100_percent(votes):
 
 
 def test_cards_show_total_votes_and_final_result_in_one_query(django_assert_num_queries):
-    """Home cards read `투표 8` and, once closed, `최종 결과: 찬성 62.5%`; one query for all cards."""
+    """Home cards read `투표 8` and, once closed, `최종 결과: 찬성 63%` (whole, as on the page); one query for all cards."""
     open_poll = make_poll()
     closed = make_poll(opens_at=timezone.now() - timedelta(days=2))
     for n in range(5):
@@ -382,7 +382,7 @@ def test_cards_show_total_votes_and_final_result_in_one_query(django_assert_num_
         decorate(articles)
     badges = {a.pk: a.card_badges for a in articles}
     assert badges[open_poll.article_id] == ["투표 1"]
-    assert badges[closed.article_id] == ["투표 8", "최종 결과: 찬성 62.5%"]
+    assert badges[closed.article_id] == ["투표 8", "최종 결과: 찬성 63%"]
     assert badges[no_poll.pk] == []
     assert decorate_cards([]) == []
 
