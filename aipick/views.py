@@ -17,7 +17,7 @@ from articles.views import paginate
 
 @read_only
 def home(request):
-    def render_page():
+    def render_page(_tokens):
         page = paginate(request, Article.objects.published().for_cards())
         return render(request, "home.html", {"page": page})
 

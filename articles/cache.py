@@ -56,16 +56,13 @@ def start_tokens(*names: str) -> None:
         caches["default"].add(f"version:{name}", secrets.randbits(48), TOKEN_SECONDS)
 
 
-def fragment_versions(article_id: int) -> dict | None:
-    """The tokens `{% cache %}` keys article_detail.html's shared parts on; None: keep none."""
-    tokens = current_tokens(article_token(article_id), SITE, CARDS)
-    if len(tokens) < 3:
+def fragment_versions(article_id: int, tokens: dict[str, int]) -> dict | None:
+    """The tokens `{% cache %}` keys article_detail.html's shared parts on, from those
+    `cached_page` read; None (keep none) while one is missing."""
+    names = {"article": article_token(article_id), "site": SITE, "cards": CARDS}
+    if any(name not in tokens for name in names.values()):
         return None
-    return {
-        "article": tokens[article_token(article_id)],
-        "site": tokens[SITE],
-        "cards": tokens[CARDS],
-    }
+    return {part: tokens[name] for part, name in names.items()}
 
 
 # The cookies through which the site shows a reader something of their own. Any other
@@ -103,18 +100,19 @@ def reader_of(request) -> str | None:
 
 
 def cached_page(request, names: tuple[str, ...], render) -> HttpResponse:
-    """`render()`, kept in this process's memory until a token in `names` moves.
+    """`render(tokens)`, kept in this process's memory until a token in `names` moves.
 
-    Only for a plain GET by a reader `reader_of` names; anything else is rendered for the
-    request. A page that is not a 200 (a missing article, a draft) is never kept and
-    starts no token, so unknown URLs leave nothing behind.
+    `tokens` is what `current_tokens(*names)` read, once per request, for the page's
+    fragment keys. Only for a plain GET by a reader `reader_of` names is the page kept;
+    anything else is rendered for the request. A page that is not a 200 (a missing
+    article, a draft) is never kept and starts no token, so unknown URLs leave nothing.
     """
+    tokens = current_tokens(*names)
     reader = reader_of(request)
     if reader is None:
-        return render()
-    tokens = current_tokens(*names)
+        return render(tokens)
     if len(tokens) < len(names):
-        response = render()
+        response = render(tokens)
         if response.status_code == 200:
             start_tokens(*(name for name in names if name not in tokens))
         return response
@@ -125,7 +123,7 @@ def cached_page(request, names: tuple[str, ...], render) -> HttpResponse:
     if kept is not None:
         content, content_type = kept
         return HttpResponse(content, content_type=content_type)
-    response = render()
+    response = render(tokens)
     if response.status_code == 200 and not response.cookies:
         local.set(key, (response.content, response["Content-Type"]))
     return response

@@ -21,7 +21,7 @@ def paginate(request, queryset):
 
 @read_only
 def article_detail(request, pk):
-    def render_page():
+    def render_page(tokens):
         article = get_object_or_404(
             Article.objects.visible_to(request.user).select_related("category", "reporter"),
             pk=pk,
@@ -38,7 +38,7 @@ def article_detail(request, pk):
                     lambda: decorate_cards(Article.objects.related_to(article))
                 ),
                 "is_preview": not article.is_public,
-                "versions": fragment_versions(pk),
+                "versions": fragment_versions(pk, tokens),
                 "fragment_seconds": settings.PAGE_CACHE_SECONDS,
             },
         )
@@ -48,7 +48,7 @@ def article_detail(request, pk):
 
 @read_only
 def category_detail(request, slug):
-    def render_page():
+    def render_page(_tokens):
         category = get_object_or_404(Category, slug=slug)
         queryset = Article.objects.published().filter(category=category).for_cards()
         return render(
@@ -66,7 +66,7 @@ def category_detail(request, slug):
 
 @read_only
 def reporter_detail(request, pk):
-    def render_page():
+    def render_page(_tokens):
         reporter = get_object_or_404(Reporter, pk=pk)
         queryset = Article.objects.published().filter(reporter=reporter).for_cards()
         return render(

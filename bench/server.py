@@ -112,9 +112,14 @@ def prepare(env: dict[str, str]) -> None:
     manage(env, "load_demo")
 
 
-def wait_until_up(base_url: str, timeout: float = 40.0) -> None:
+def wait_until_up(
+    base_url: str, timeout: float = 40.0, *, process: subprocess.Popen | None = None
+) -> None:
+    """Until `/healthz` answers 200; stops early if `process` (the server) has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise SystemExit(f"gunicorn exited before {base_url}/healthz answered")
         try:
             with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
                 if response.status == 200:
@@ -139,7 +144,7 @@ def gunicorn(env: dict[str, str], *, port: int, log_path: Path | None = None, **
         start_new_session=True,
     )
     try:
-        wait_until_up(f"http://127.0.0.1:{port}")
+        wait_until_up(f"http://127.0.0.1:{port}", process=process)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(process)

@@ -166,18 +166,8 @@ def participation_from_rows(
         for key, count, share in zip(keys, totals, shares_in_tenths(totals), strict=True):
             if key == "n_gone" and not count:
                 continue  # accounts are rarely deleted: no empty row for it
-            if count < minimum:
-                groups.append(Group(label=LABELS[key], count=None, percent=None))
-                continue
-            sides = shares_in_tenths(per_choice[key])
-            groups.append(
-                Group(
-                    label=LABELS[key],
-                    count=count,
-                    percent=format_tenths(share),
-                    sides=tuple(format_tenths(s) for s in sides),
-                )
-            )
+            sides = tuple(format_tenths(s) for s in shares_in_tenths(per_choice[key]))
+            groups.append(_group(key, count, share, minimum, sides))
         splits.append({"title": title, "groups": groups})
 
     counts = commenter_counter()
@@ -189,9 +179,7 @@ def participation_from_rows(
             by_key = counts(article.pk, now=now or timezone.now())
             totals = [by_key[key] for key in TENURE_KEYS]
         groups = [
-            Group(label=LABELS[key], count=count, percent=format_tenths(share))
-            if count >= minimum
-            else Group(label=LABELS[key], count=None, percent=None)
+            _group(key, count, share, minimum)
             for key, count, share in zip(TENURE_KEYS, totals, shares_in_tenths(totals), strict=True)
         ]
         splits.append({"title": COMMENTERS_TITLE, "groups": groups})
@@ -201,3 +189,10 @@ def participation_from_rows(
         "value_columns": len(choices) + 1,  # 인원 and one per choice: what `표본 부족` spans
         "splits": splits,
     }
+
+
+def _group(key: str, count: int, share: int, minimum: int, sides: tuple[str, ...] = ()) -> Group:
+    """The group as shown: under `minimum` people, its label and nothing else."""
+    if count < minimum:
+        return Group(label=LABELS[key], count=None, percent=None)
+    return Group(label=LABELS[key], count=count, percent=format_tenths(share), sides=sides)

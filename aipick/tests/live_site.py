@@ -21,7 +21,7 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bench.server import stop
+from bench.server import stop, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -115,23 +115,6 @@ def prepare_site(env: dict[str, str], *, members: dict[str, str]) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def wait_until_up(base: str, process: subprocess.Popen, log: Path, timeout: float = 40) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise AssertionError(
-        f"gunicorn did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}"
-    )
-
-
 @contextmanager
 def gunicorn(env: dict[str, str], *, workers: int, log_dir: Path):
     """`gunicorn aipick.wsgi -w N --threads 1` on 127.0.0.1:<free port>; yields the base
@@ -166,7 +149,10 @@ def gunicorn(env: dict[str, str], *, workers: int, log_dir: Path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base, process, errors)
+        try:
+            wait_until_up(base, process=process)
+        except SystemExit as failed:
+            raise AssertionError(f"{failed}\n{errors.read_text()[-3000:]}") from None
         yield base, access
     finally:
         stop(process)
