@@ -3,7 +3,7 @@ import pytest
 from accounts.tests.factories import PASSWORD, make_user
 from comments.models import CommentReport
 
-from .factories import make_article, make_poll
+from .factories import make_article, make_comment, make_poll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -187,3 +187,22 @@ def test_phone_row_is_one_line_and_edit_form_takes_the_full_width(live_server, c
         assert page.locator(".comment__panel--report").first.is_visible()
         context.close()
     assert not CommentReport.objects.exists()
+
+
+def test_open_menu_and_report_form_have_no_axe_violations(live_server, browser_page):
+    """With the ⋯ menu open and then the 신고 form open, the comment section passes axe-core
+    (names, roles and contrast)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    article = make_article()
+    make_user("reader")
+    page, base = browser_page, live_server.url
+    make_comment(article=article, body="접근성을 보는 댓글")
+    sign_in(page, base, "reader")
+    page.goto(base + article.get_absolute_url())
+    page.get_by_label("댓글 메뉴").click()
+    results = Axe().run(page, context="#comments")
+    assert results.violations_count == 0, results.generate_report()
+    page.locator(".comment__menu-item", has_text="신고").click()
+    results = Axe().run(page, context="#comments")
+    assert results.violations_count == 0, results.generate_report()
