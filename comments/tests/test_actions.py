@@ -140,3 +140,29 @@ def test_reply_toggle_only_on_top_level_comments():
     html = signed_in(make_user()).get(top.article.get_absolute_url()).content.decode()
     assert html.count("comment__toggle--reply") == 1
     assert html.index('class="comment__panel comment-reply-form') < html.index("아래 답글")
+
+
+def test_a_note_about_a_comment_off_the_page_shows_above_the_list():
+    """If the page returned to does not show the comment (another tab), the note from a
+    plain 신고 still reaches the member, above the comments, once."""
+    comment = make_comment()
+    page = signed_in(make_user())
+    page.post(reverse("comments:report", args=[comment.pk]), {"reason": "abuse"})
+    html = page.get(comment.article.get_absolute_url() + "?tab=con").content.decode()
+    assert f'<p class="comment__message" role="status">{services.COMMENT_REPORTED}</p>' in html
+    assert (
+        services.COMMENT_REPORTED
+        not in page.get(comment.article.get_absolute_url()).content.decode()
+    )
+
+
+def test_author_deletes_from_the_menu_without_js():
+    """삭제 in the author's ⋯ menu is a plain form: it posts, comes back, and the comment is gone."""
+    comment = make_comment(body="지울 댓글")
+    page = signed_in(comment.author)
+    html = page.get(comment.article.get_absolute_url()).content.decode()
+    assert "삭제" in menu_items(html)
+    assert f'action="{reverse("comments:delete", args=[comment.pk])}"' in html
+    response = page.post(reverse("comments:delete", args=[comment.pk]))
+    assert response.status_code == 302
+    assert "지울 댓글" not in page.get(comment.article.get_absolute_url()).content.decode()
