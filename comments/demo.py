@@ -1,49 +1,73 @@
-"""Demo members and a few comments on the Meta article, so the section looks lived in.
+"""Demo members and their comments on the Meta article, so the section looks lived in.
+
+The members vote in the article's poll first (`polls.demo.member_votes_cast`), so every
+comment carries its author's side, and their 공감/비공감 give each side a best comment:
+the demo opens with a real `베스트 찬성 vs 베스트 반대`.
 
 Written as rows and then recounted, rather than through `comment_create`: the per-member
 rate limits (one comment per 15 seconds) are for people, not for a loader run twice.
 """
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from articles.cache import article_changed
 
 from .models import Comment, CommentReaction
 from .services import recount
+from .sides import CON, PRO
 
+# (username, display name, side in the poll)
 MEMBERS = [
-    ("demo_jiho", "지호"),
-    ("demo_seoyeon", "서연"),
+    ("demo_jiho", "지호", PRO),
+    ("demo_seoyeon", "서연", CON),
+    ("demo_minjun", "민준", PRO),
+    ("demo_haeun", "하은", CON),
+    ("demo_dohyun", "도현", PRO),
 ]
 
-# (author index, text, replies as (author index, text)), oldest first.
+# (author, text, replies as (author, text), reactions as {member: kind}), oldest first;
+# members by their index in MEMBERS (도현 votes and reacts, but does not write). Reactions
+# to a comment come from the other members only. The first comment of each side has 3+
+# reactions, so each side has a best comment.
 THREADS = [
     (
         0,
-        "라마 3.1을 회사 프로젝트에 잘 쓰고 있었는데, 이번엔 코딩 점수부터 아쉽네요.\n"
-        "라마콘에서 개선판이 나오는지 지켜보겠습니다.",
+        "공개 모델을 이만큼 꾸준히 내놓는 회사는 드뭅니다.\n"
+        "이번 일은 아프지만 평가 과정을 그대로 공개한다면 신뢰는 다시 쌓을 수 있다고 봐요.",
         [
             (
-                1,
-                "저도 같은 생각이에요. 공개 모델이라 직접 고쳐 쓸 수 있다는 건 여전히 큰 장점이고요.",
+                3,
+                "공개할 기회는 출시 전에 있었죠. 한 번 실망한 개발자를 다시 부르기는 쉽지 않습니다.",
             )
         ],
+        {2: "like", 4: "like", 1: "like"},
     ),
     (
         1,
-        "벤치마크용 모델과 배포 모델이 달랐다면 그건 설명이 먼저였어야죠. 숫자보다 과정 공개가 중요합니다.",
-        [(0, "맞아요. 평가 방법을 같이 공개하면 논란이 훨씬 줄었을 것 같습니다.")],
+        "시험에 낸 모델과 실제로 나눠 준 모델이 다르다는 의심이 나온 순간 점수는 힘을 잃었어요. "
+        "믿음은 숫자가 아니라 과정에서 생깁니다.",
+        [
+            (
+                2,
+                "과정부터 보여 줘야 한다는 데는 동의해요. 라마콘에서 그걸 해낸다면 돌아올 사람도 많을 겁니다.",
+            )
+        ],
+        {3: "like", 0: "like", 2: "like", 4: "dislike"},
     ),
-    (0, "추론 전용 모델이 없는 게 제일 커 보여요. 요즘은 그게 경쟁력이라서요.", []),
     (
-        1,
-        "전문가 혼합(MoE) 구조를 어떻게 써야 효율이 나는지 개발자용 안내가 더 있었으면 합니다.",
+        2,
+        "이전 라마로 사내 도구를 잘 만들어 썼던 터라, 다음 판에서 코딩 실력을 얼마나 끌어올리는지 보고 판단하려고요.",
         [],
+        {0: "like", 3: "dislike"},
+    ),
+    (
+        3,
+        "깊이 따져 보는 추론 모델이 빠진 게 가장 커 보입니다. 경쟁사는 이미 한참 앞서 있어요.",
+        [],
+        {1: "like"},
     ),
 ]
-
-# Each member likes the other's top-level comments: (author index of the liker).
-LIKES = {0: 1, 1: 0}
 
 
 def load_demo(articles):
@@ -52,7 +76,7 @@ def load_demo(articles):
         return
     User = get_user_model()
     members = []
-    for username, display_name in MEMBERS:
+    for username, display_name, _side in MEMBERS:
         user, created = User.objects.get_or_create(
             username=username, defaults={"display_name": display_name}
         )
@@ -62,17 +86,40 @@ def load_demo(articles):
             user.save(update_fields=["password"])
         members.append(user)
 
-    for author, text, replies in THREADS:
-        top, _ = Comment.objects.get_or_create(
-            article=article, author=members[author], parent=None, body=text
-        )
+    sides = {user: side for user, (_name, _display, side) in zip(members, MEMBERS, strict=True)}
+    if apps.is_installed("polls"):
+        from polls.demo import member_votes_cast
+
+        member_votes_cast(article=article, sides=sides)
+    else:
+        sides = dict.fromkeys(members, "")
+
+    for author, text, replies, reactions in THREADS:
+        top = _comment(article=article, author=members[author], text=text, sides=sides)
         for reply_author, reply_text in replies:
-            Comment.objects.get_or_create(
-                article=article, author=members[reply_author], parent=top, body=reply_text
+            _comment(
+                article=article,
+                author=members[reply_author],
+                text=reply_text,
+                sides=sides,
+                parent=top,
             )
-        CommentReaction.objects.get_or_create(
-            comment=top, user=members[LIKES[author]], defaults={"kind": "like"}
-        )
+        for member, kind in reactions.items():
+            CommentReaction.objects.update_or_create(
+                comment=top, user=members[member], defaults={"kind": kind}
+            )
 
     recount()
     article_changed(article.pk)
+
+
+def _comment(*, article, author, text, sides, parent=None) -> Comment:
+    # They voted before writing: the side at posting is the side they hold.
+    comment, _ = Comment.objects.get_or_create(
+        article=article,
+        author=author,
+        parent=parent,
+        body=text,
+        defaults={"side_at_post": sides[author]},
+    )
+    return comment

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
-from .models import Comment, CommentReaction
+from .models import Comment, CommentReaction, CommentReport
 from .rendering import relative_time
 from .services import can_edit
 from .sides import CON, PRO, sides_for_users
@@ -227,6 +227,8 @@ def build_section(
         "best_pro": dress(best[PRO]) if PRO in best and thread_id is None else None,
         "best_con": dress(best[CON]) if CON in best and thread_id is None else None,
         "has_sides": bool(sides),
+        # The 신고 form's radio buttons, none chosen beforehand.
+        "report_reasons": CommentReport.Reason.choices,
         # How long a rendered comment is kept (templates/comments/section.html).
         "fragment_seconds": settings.PAGE_CACHE_SECONDS,
     }

@@ -1,7 +1,6 @@
 """Thin views: find the objects, call the service, then redirect back to an anchor — or,
 for htmx, render the same template's partial (`comments/section.html#...`)."""
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseForbidden, HttpResponseRedirect
@@ -20,6 +19,10 @@ from .section import build_section
 
 SECTION = "comments/section.html"
 FORM_STASH = "comments:form:{}"
+# What an edit/delete/react/report said, kept for the page the plain form returns to: the
+# message shows under the comment it is about (and a refused form stays open), not at the
+# top of a page that has scrolled to that comment.
+ACTION_STASH = "comments:action:{}"
 
 
 def _int(value, default=1) -> int:
@@ -111,8 +114,11 @@ def _refused(request, article, parent, message, body):
     return redirect(f"{article.get_absolute_url()}#{anchor}")
 
 
-def _comment_action(request, pk, action):
-    """Shared shape of edit/delete/react/report: sign-in, the service, a message, the way back."""
+def _comment_action(request, pk, action, *, panel=""):
+    """Shared shape of edit/delete/react/report: sign-in, the service, a message, the way back.
+
+    A refused edit or report comes back (htmx) with its `panel` open under the message, so
+    the member can fix it where they were."""
     comment = get_object_or_404(
         Comment.objects.select_related("article").filter(
             article__in=Article.objects.visible_to(request.user)
@@ -127,13 +133,24 @@ def _comment_action(request, pk, action):
         return HttpResponseForbidden(str(denied) or services.COMMENT_NOT_YOURS)
     except services.CommentError as error:
         notice = error.message
+    else:
+        panel = ""
     if request.htmx:
         comment.article.refresh_from_db(fields=["comment_count"])
         return _render_thread(
-            request, comment, comment_message=notice, message_for=comment.pk, count_oob=True
+            request,
+            comment,
+            comment_message=notice,
+            message_for=comment.pk,
+            open_panel=panel,
+            count_oob=True,
         )
     if notice:
-        messages.info(request, notice)
+        request.session[ACTION_STASH.format(comment.article_id)] = {
+            "comment": comment.pk,
+            "message": notice,
+            "panel": panel,
+        }
     return _back(comment)
 
 
@@ -142,7 +159,7 @@ def comment_edit(request, pk):
     def edit(comment):
         services.comment_edit(comment=comment, user=request.user, body=request.POST.get("body", ""))
 
-    return _comment_action(request, pk, edit)
+    return _comment_action(request, pk, edit, panel="edit")
 
 
 @require_POST
@@ -174,7 +191,7 @@ def comment_report(request, pk):
         )
         return services.COMMENT_REPORTED
 
-    return _comment_action(request, pk, report)
+    return _comment_action(request, pk, report, panel="report")
 
 
 @read_only

@@ -1,6 +1,8 @@
-"""Demo poll for the Meta article: the seed's question, two sides, no votes."""
+"""Demo poll for the Meta article: the seed's question, two sides; the comments demo's
+members vote in it (`member_votes_cast`)."""
 
 from .models import Choice, Poll
+from .services import Voter, poll_vote_cast
 
 META_POLL = {
     "article": "meta-llama4-crisis",
@@ -23,3 +25,15 @@ def load_demo(articles) -> None:
         )
         choice.order = order
         choice.save()
+
+
+def member_votes_cast(*, article, sides: dict) -> None:
+    """Each demo member's vote on the article's demo poll: {user: choice label}.
+
+    Called by the comments demo, whose members these are. Through `poll_vote_cast`, so the
+    counts move the way a reader's vote moves them; a second run finds every vote unchanged.
+    """
+    poll = Poll.objects.get(article=article)
+    choices = {choice.label: choice for choice in poll.choices.all()}
+    for user, label in sides.items():
+        poll_vote_cast(poll=poll, choice=choices[label], voter=Voter.member(user))

@@ -2,7 +2,7 @@ from django import template
 
 from comments.rendering import relative_time
 from comments.section import build_section
-from comments.views import FORM_STASH
+from comments.views import ACTION_STASH, FORM_STASH
 
 register = template.Library()
 
@@ -37,6 +37,22 @@ def comment_section(context, article):
             )
         else:
             section.update(form_error=stash["message"], form_body=stash["body"])
+    action = (
+        request.session.pop(ACTION_STASH.format(article.pk), None)
+        if request.user.is_authenticated
+        else None
+    )
+    if action:
+        shown = {c.pk for thread in section["threads"] for c in (thread, *thread.reply_list)}
+        if action["comment"] in shown:
+            section.update(
+                message_for=action["comment"],
+                comment_message=action["message"],
+                open_panel=action["panel"],
+            )
+        else:
+            # The comment is not on this page (another sort or page): say it above the list.
+            section["section_message"] = action["message"]
     section.update(
         request=request, user=request.user, csrf_token=context.get("csrf_token"), full=True
     )

@@ -14,40 +14,41 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_voting_in_chromium_swaps_results_in_place_and_persists(
     live_server, chromium, demo_article
 ):
-    """Click 찬성: 총 투표수 1 and a 100% bar without a reload; after reload it stays; a
-    second browser votes 반대 and sees 50% / 50%."""
+    """The demo's members already voted 3 찬성 / 2 반대. Click 찬성: 총 투표수 6 and 찬성 67%
+    without a reload; after reload it stays; a second browser votes 반대 and sees 57% / 43%."""
     url = live_server.url + demo_article.get_absolute_url()
     first = chromium.new_context(locale="ko-KR", timezone_id="Asia/Seoul")
     page = first.new_page()
     page.goto(url)
     page.evaluate("window.__noReload = true")
     page.get_by_role("button", name="찬성").click()
-    page.locator(".poll__total", has_text="총 투표수: 1").wait_for()
-    assert "찬성 100% (1표)" in page.locator(".poll__results").inner_text()
+    page.locator(".poll__total", has_text="총 투표수: 6").wait_for()
+    assert "찬성 67% (4표)" in page.locator(".poll__results").inner_text()
     assert page.evaluate("window.__noReload") is True  # swapped by htmx, not a new page
-    assert page.locator(".poll-bar__fill--1").get_attribute("width") == "100.0"
+    assert page.locator(".poll-bar__fill--1").get_attribute("width") == "66.7"
     page.reload()
-    assert "총 투표수: 1" in page.locator(".poll__total").inner_text()
+    assert "총 투표수: 6" in page.locator(".poll__total").inner_text()
     assert page.get_by_role("button", name="찬성").get_attribute("aria-pressed") == "true"
 
     second = chromium.new_context(locale="ko-KR", timezone_id="Asia/Seoul")
     other = second.new_page()
     other.goto(url)
     other.get_by_role("button", name="반대").click()
-    other.locator(".poll__total", has_text="총 투표수: 2").wait_for()
+    other.locator(".poll__total", has_text="총 투표수: 7").wait_for()
     results = other.locator(".poll__results").inner_text()
-    assert "찬성 50% (1표)" in results and "반대 50% (1표)" in results
+    assert "찬성 57% (4표)" in results and "반대 43% (3표)" in results
     first.close()
     second.close()
 
 
 def test_keyboard_alone_can_vote(live_server, browser_page, demo_article):
-    """A keyboard user reaches the 찬성 button with Tab and votes with Enter."""
+    """A keyboard user reaches the 찬성 button with Tab and votes with Enter (the demo's
+    five member votes are already in)."""
     browser_page.goto(live_server.url + demo_article.get_absolute_url())
     button = browser_page.get_by_role("button", name="찬성")
     button.focus()
     browser_page.keyboard.press("Enter")
-    browser_page.locator(".poll__total", has_text="총 투표수: 1").wait_for()
+    browser_page.locator(".poll__total", has_text="총 투표수: 6").wait_for()
     status = browser_page.locator("#poll-status")
     assert status.get_attribute("aria-live") == "polite"
     assert "찬성에 투표했습니다." in status.inner_text()

@@ -124,6 +124,9 @@ def test_50_simultaneous_voters_through_gunicorn_on_sqlite(tmp_path):
             "SELECT p.article_id, MIN(c.id), MAX(c.id) FROM polls_poll p "
             "JOIN polls_choice c ON c.poll_id = p.id GROUP BY p.id"
         ).fetchone()
+        # The demo's five members have voted already (3 찬성, 2 반대).
+        (demo_votes,) = con.execute("SELECT COUNT(*) FROM polls_vote").fetchone()
+    assert demo_votes == 5
 
     empty_config = tmp_path / "gunicorn.conf.py"
     empty_config.write_text("")
@@ -198,6 +201,6 @@ def test_50_simultaneous_voters_through_gunicorn_on_sqlite(tmp_path):
     with sqlite3.connect(db) as con:
         rows = dict(con.execute("SELECT choice_ref, COUNT(*) FROM polls_vote GROUP BY choice_ref"))
         counted = dict(con.execute("SELECT ref, vote_count FROM polls_choice"))
-    assert sum(rows.values()) == 50
-    assert sum(counted.values()) == 50
+    assert sum(rows.values()) == demo_votes + 50
+    assert sum(counted.values()) == demo_votes + 50
     assert all(counted[ref] == rows.get(ref, 0) for ref in counted)
