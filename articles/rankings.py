@@ -7,25 +7,30 @@ published articles so it is never empty while there are articles. Reads are arti
 (`ArticleRead`); comments and votes are counted by their apps, which register a provider
 in `articles.hooks` (`rankings={"most_commented": fn}`): one aggregate query each.
 
-`rankings()` is computed at most once a minute per process (and again after an editor's
-write moves the site token), never per request; it flushes the read buffer first.
+`rankings()` is computed at most once a minute for the whole site (and again after an
+editor's write moves the site token), never per request; it flushes the read buffer first.
 """
 
 import copy
 import functools
 import itertools
+import logging
 from datetime import timedelta
 from typing import NamedTuple
 
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from . import hooks
+from .cache import SITE, current_tokens, start_tokens
 from .hooks import decorate_cards
 from .models import Article, ArticleRead
 from .reads import flush_reads
+
+logger = logging.getLogger("articles.rankings")
 
 SIZE = 5
 WINDOW = timedelta(hours=24)
@@ -91,17 +96,30 @@ def copy_with(article: Article, count: int | None) -> Article:
 
 
 def rankings(site_token=None) -> Rankings:
-    """`front_page_rankings()` kept a minute in this process, after flushing the read buffer.
+    """`front_page_rankings()`, computed at most once a minute for the whole site.
 
-    Keyed by the site token, so an editor's unpublish shows at once.
+    Kept a minute in the shared cache (every process reads the one computation) and a
+    minute in this process's memory (no round trip per page), under the site token, so an
+    editor's unpublish shows at once. The read buffer is flushed just before computing.
     """
+    if site_token is None:
+        # Only pages that answer 200 render the lists, so the page may start its token now
+        # (as cached_page would after it), and the lists are kept under it from the start.
+        start_tokens(SITE)
+        site_token = current_tokens(SITE).get(SITE)
     key = f"rankings:{site_token}"
-    local = caches["local"]
-    kept = local.get(key)
+    kept = caches["local"].get(key)
     if kept is None:
-        flush_reads()
-        kept = front_page_rankings()
-        local.set(key, kept, SECONDS)
+        kept = caches["default"].get(key)
+        if kept is None:
+            try:
+                flush_reads()
+            except DatabaseError as exc:
+                # A busy SQLite file, say: the lines wait for the next flush; the page is served.
+                logger.warning("Reads not flushed: %s: %s", type(exc).__name__, exc)
+            kept = front_page_rankings()
+            caches["default"].set(key, kept, SECONDS)
+        caches["local"].set(key, kept, SECONDS)
     return kept
 
 

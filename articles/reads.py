@@ -130,14 +130,14 @@ class FileBuffer:
         won = []
         for path in self.directory.iterdir():
             head = path.name.split("-", 1)[0]
-            if path.name.startswith("claimed-"):
-                stale = now - path.stat().st_mtime > CLAIM_SECONDS
-                if not stale:
+            # FileNotFoundError: another flusher renamed it first.
+            with contextlib.suppress(FileNotFoundError):
+                if path.name.startswith("claimed-"):
+                    if now - path.stat().st_mtime <= CLAIM_SECONDS:
+                        continue
+                elif not (head.isdigit() and int(head) < current - 1):
                     continue
-            elif not (head.isdigit() and int(head) < current - 1):
-                continue
-            target = self.directory / f"{mine}-{len(won)}.log"
-            with contextlib.suppress(FileNotFoundError):  # another flusher won it
+                target = self.directory / f"{mine}-{len(won)}.log"
                 path.rename(target)
                 os.utime(target)  # the claim's age starts now
                 won.append(target)

@@ -30,9 +30,7 @@ def test_article_page_query_count_does_not_grow_with_the_category(client):
     small_count = article_page_queries(client, few[0])
     large_count = article_page_queries(client, many[0])
     assert small_count == large_count
-    # + 4: the ranked lists (articles/rankings.py), kept a minute per process on a live
-    # site but computed on every render here, where tests keep nothing in "local".
-    assert large_count <= 8 + 4
+    assert large_count <= 8
 
 
 def test_home_query_count_does_not_grow_with_the_page(client):
@@ -45,5 +43,5 @@ def test_home_query_count_does_not_grow_with_the_page(client):
     fill_category(category, 30)
     with CaptureQueriesContext(connection) as many:
         client.get("/")
-    # + 4 for the ranked lists (as above), + 2 for the category blocks and their badges.
-    assert len(few) == len(many) <= 6 + 4 + 2
+    # + 2: the category blocks and their card badges.
+    assert len(few) == len(many) <= 6 + 2
