@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import modify_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import hooks
 from articles.models import Article, ArticleRead
 from articles.rankings import category_blocks, front_page_rankings, rankings
 
@@ -174,3 +176,16 @@ def test_the_lists_are_kept_a_minute_in_the_process(live_page_cache):
     # An editor's write moves the site token: the next page computes them afresh.
     make_article(title="둘째 기사", published_at=hours_ago(0.5))
     assert titles(rankings(site_token=2).most_read) == ["둘째 기사", "첫 기사"]
+
+
+def test_comments_and_polls_offer_their_lists_and_are_optional():
+    """Comments and polls rank through articles' hook; without comments the list is the newest."""
+    assert set(hooks.rankings()) == {"most_commented", "hot_polls"}
+    from comments.tests.factories import make_comment
+
+    newer, commented = make_article(), make_article(published_at=hours_ago(5))
+    make_comment(article=commented)
+    with modify_settings(INSTALLED_APPS={"remove": ["comments"]}):
+        assert set(hooks.rankings()) == {"hot_polls"}
+        assert titles(front_page_rankings().most_commented) == [newer.title, commented.title]
+    assert titles(front_page_rankings().most_commented) == [commented.title, newer.title]
