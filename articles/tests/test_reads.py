@@ -151,8 +151,8 @@ def test_the_flush_command_moves_the_buffer(client, capsys):
     read(client, article)
     # The command flushes finished minutes only; make this minute's file an old one.
     for path in Path(reads.current_buffer().directory).iterdir():
-        os.utime(path)
-        path.rename(path.with_name(f"{int(path.name.split('-')[0]) - 5}-{path.name.split('-')[1]}"))
+        minute, rest = path.name.split("-", 1)
+        path.rename(path.with_name(f"{int(minute) - 5}-{rest}"))
     call_command("flush_reads")
     assert "조회 기록 1건" in capsys.readouterr().out
     assert ArticleRead.objects.filter(article=article).count() == 1
