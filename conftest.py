@@ -53,6 +53,9 @@ def pytest_runtest_setup(item):
 def _fast_settings(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    # Article reads buffered without Redis (articles/reads.py): per test, never the
+    # developer's .cache directory.
+    settings.READS_DIR = tmp_path_factory.mktemp("reads")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

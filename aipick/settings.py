@@ -198,6 +198,9 @@ else:
         },
         "local": LOCAL_CACHE,
     }
+# Article reads waiting for `flush_reads` when there is no Redis (articles/reads.py): one
+# directory that every process of this machine appends to.
+READS_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / ".cache")) / "reads"
 
 # --- Accounts ---------------------------------------------------------------
 

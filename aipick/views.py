@@ -1,3 +1,4 @@
+import functools
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -12,14 +13,24 @@ from aipick.decorators import read_only
 from aipick.middleware import DATABASE_UNAVAILABLE, error_page, service_unavailable
 from articles.cache import CARDS, SITE, cached_page
 from articles.models import Article
+from articles.rankings import category_blocks, lazy_rankings
 from articles.views import paginate
 
 
 @read_only
 def home(request):
-    def render_page(_tokens):
+    def render_page(tokens):
         page = paginate(request, Article.objects.published().for_cards())
-        return render(request, "home.html", {"page": page})
+        # Lazy: page 2 shows no category blocks, and the rankings are kept a minute.
+        return render(
+            request,
+            "home.html",
+            {
+                "page": page,
+                "rankings": lazy_rankings(tokens),
+                "category_blocks": functools.cache(category_blocks),
+            },
+        )
 
     return cached_page(request, (SITE, CARDS), render_page)
 

@@ -10,11 +10,14 @@ every one of them:
         from . import cards, demo, services
 
         hooks.register(self, load_demo=demo.load_demo, recount=services.recount,
-                       card_badges=cards.decorate)
+                       card_badges=cards.decorate, rankings={"hot_polls": rankings.hot_polls})
 
 - `load_demo(articles)`: the demo rows, given `{key: Article}` from articles' own demo.
 - `recount() -> int`: rebuild the app's counters from its rows; returns how many were wrong.
 - `card_badges(articles)`: append short strings to each `article.card_badges`, one query.
+- `rankings`: {list name: fn} for the front page's ranked lists (articles/rankings.py), where
+  `fn(*, since, articles, limit) -> [(article id, count)]` counts what happened since `since`
+  to the articles of the `articles` subquery, most first, ties newest first, one query.
 
 `manage.py load_demo` and `recount` run articles' own functions first, then the registered
 ones in the order of INSTALLED_APPS.
@@ -31,6 +34,7 @@ class Hooks(NamedTuple):
     load_demo: Callable | None
     recount: Callable | None
     card_badges: Callable | None
+    rankings: dict[str, Callable] | None
 
 
 # By app name. A registry populated again (a test overriding INSTALLED_APPS) calls ready()
@@ -38,8 +42,10 @@ class Hooks(NamedTuple):
 REGISTERED: dict[str, Hooks] = {}
 
 
-def register(config: AppConfig, *, load_demo=None, recount=None, card_badges=None) -> None:
-    REGISTERED[config.name] = Hooks(config.label, load_demo, recount, card_badges)
+def register(
+    config: AppConfig, *, load_demo=None, recount=None, card_badges=None, rankings=None
+) -> None:
+    REGISTERED[config.name] = Hooks(config.label, load_demo, recount, card_badges, rankings)
 
 
 def registered(hook: str):
@@ -62,3 +68,11 @@ def decorate_cards(articles):
         for _label, card_badges in registered("card_badges"):
             card_badges(articles)
     return articles
+
+
+def rankings() -> dict[str, Callable]:
+    """{list name: provider} from every installed app that registered ranked lists."""
+    providers = {}
+    for _label, offered in registered("rankings"):
+        providers.update(offered)
+    return providers

@@ -338,3 +338,33 @@ class Save(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.article}"
+
+
+class ArticleRead(models.Model):
+    """One reader read one article in one hour: the front page's `많이 본 기사` counts these.
+
+    Written in batches by `articles.reads.flush_reads`, never per page view. The unique
+    constraint is what makes "once per reader per article per hour" exact, however many
+    processes or servers buffered the same read.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="reads", verbose_name="기사"
+    )
+    hour = models.DateTimeField("시각 (정시)")
+    # A keyed hash of the reader (articles.reads.reader_key), never an address.
+    reader = models.CharField("독자", max_length=32)
+
+    class Meta:
+        verbose_name = "읽음"
+        verbose_name_plural = "읽음"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "hour", "reader"], name="article_read_once_per_hour"
+            )
+        ]
+        # The rankings group the last 24 hours by article; the flush prunes by hour.
+        indexes = [models.Index(fields=["hour", "article"], name="article_read_recent")]
+
+    def __str__(self):
+        return f"{self.article_id} · {self.hour:%Y-%m-%d %H}시"

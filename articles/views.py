@@ -9,6 +9,8 @@ from aipick.decorators import read_only
 from .cache import CARDS, SITE, article_token, cached_page, fragment_versions
 from .hooks import decorate_cards
 from .models import Article, Category, Reporter
+from .rankings import lazy_rankings
+from .reads import note_read
 
 PAGE_SIZE = 20
 
@@ -40,10 +42,14 @@ def article_detail(request, pk):
                 "is_preview": not article.is_public,
                 "versions": fragment_versions(pk, tokens),
                 "fragment_seconds": settings.PAGE_CACHE_SECONDS,
+                "rankings": lazy_rankings(tokens),
             },
         )
 
-    return cached_page(request, (article_token(pk), SITE, CARDS), render_page)
+    response = cached_page(request, (article_token(pk), SITE, CARDS), render_page)
+    if response.status_code == 200:  # a kept page too; an unknown or draft URL counts nothing
+        note_read(request, pk)
+    return response
 
 
 @read_only
