@@ -10,8 +10,12 @@ import functools
 import logging
 import time
 
+import redis
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
 logger = logging.getLogger("aipick.cache")
 
@@ -99,3 +103,13 @@ class TolerantRedisCache(RedisCache):
     delete_many = _guarded(RedisCache.delete_many, lambda *a, **k: None)
     incr = _guarded(RedisCache.incr, _missing_key)
     clear = _guarded(RedisCache.clear, lambda *a, **k: False)
+
+
+@functools.cache
+def redis_client(url: str) -> redis.Redis:
+    """A plain redis-py client for what Django's cache API lacks (EVAL, lists): the same
+    server and short timeouts as the cache, no retries, so a stalled Redis fails fast."""
+    timeout = settings.REDIS_TIMEOUT
+    return redis.Redis.from_url(
+        url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0)
+    )

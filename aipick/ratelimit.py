@@ -14,18 +14,14 @@ one round trip (comments: a burst limit, a daily limit and the same text twice).
 """
 
 import contextlib
-import functools
 import logging
 from collections.abc import Sequence
 
-import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
-from .cache import CACHE_ERRORS, redis_breaker
+from .cache import CACHE_ERRORS, redis_breaker, redis_client
 
 logger = logging.getLogger("aipick.ratelimit")
 
@@ -167,16 +163,6 @@ return 0
 _undo_script = None
 
 
-@functools.cache
-def _redis_client(url: str) -> redis.Redis:
-    """A plain redis-py client for the scripts (Django's cache API has no EVAL): the same
-    server and short timeouts as the cache, no retries, so a stalled Redis fails fast."""
-    timeout = settings.REDIS_TIMEOUT
-    return redis.Redis.from_url(
-        url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0)
-    )
-
-
 def _attempt_redis(cache: RedisCache, limits, once) -> str | None:
     # A script rather than a MULTI pipeline: the later steps depend on the earlier answers
     # (a repeat counts nothing, a refusal sets no once key), still in one round trip.
@@ -188,7 +174,7 @@ def _attempt_redis(cache: RedisCache, limits, once) -> str | None:
     args = [once[1] if once else 0]
     for _, limit, window in limits:
         args += [limit, window]
-    client = _redis_client(settings.CACHES[CACHE_ALIAS]["LOCATION"])
+    client = redis_client(settings.CACHES[CACHE_ALIAS]["LOCATION"])
     if _attempt_script is None:
         _attempt_script = client.register_script(_ATTEMPT_SCRIPT)
     refused = int(_attempt_script(keys=full_keys, args=args, client=client))
@@ -199,7 +185,7 @@ def _undo_redis(cache: RedisCache, limits, once) -> None:
     global _undo_script
     keys = [key for key, _, _ in limits] + ([once[0]] if once else [])
     full_keys = [cache.make_key(key) for key in keys]
-    client = _redis_client(settings.CACHES[CACHE_ALIAS]["LOCATION"])
+    client = redis_client(settings.CACHES[CACHE_ALIAS]["LOCATION"])
     if _undo_script is None:
         _undo_script = client.register_script(_UNDO_SCRIPT)
     _undo_script(keys=full_keys, args=[1 if once else 0], client=client)

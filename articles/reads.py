@@ -40,8 +40,8 @@ from django.core.cache import caches
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from aipick.cache import CACHE_ERRORS, redis_breaker
-from aipick.ratelimit import _redis_client, client_ip
+from aipick.cache import CACHE_ERRORS, redis_breaker, redis_client
+from aipick.ratelimit import client_ip
 
 from .models import Article, ArticleRead
 
@@ -167,7 +167,7 @@ class RedisBuffer:
         if redis_breaker.is_open():
             return False
         try:
-            _redis_client(self.url).rpush(self.key, line)
+            redis_client(self.url).rpush(self.key, line)
         except CACHE_ERRORS as exc:
             redis_breaker.trip("reads", exc)
             return False
@@ -178,7 +178,7 @@ class RedisBuffer:
         lines = []
         if not redis_breaker.is_open():
             try:
-                client = _redis_client(self.url)
+                client = redis_client(self.url)
                 while batch := client.lpop(self.key, BATCH):
                     lines += [item.decode("ascii") for item in batch]
                     if len(batch) < BATCH:
