@@ -15,6 +15,9 @@ every one of them:
 - `load_demo(articles)`: the demo rows, given `{key: Article}` from articles' own demo.
 - `recount() -> int`: rebuild the app's counters from its rows; returns how many were wrong.
 - `card_badges(articles)`: append short strings to each `article.card_badges`, one query.
+- `saved_cues(saves)`: append short strings to each `save.cues` on the member's saved list
+  (`투표 마감 · 찬성 62%`), for what happened to `save.article` after `save.seen_at`; a
+  constant number of queries for the whole list. Only lines whose article is public come.
 
 `manage.py load_demo` and `recount` run articles' own functions first, then the registered
 ones in the order of INSTALLED_APPS.
@@ -31,6 +34,7 @@ class Hooks(NamedTuple):
     load_demo: Callable | None
     recount: Callable | None
     card_badges: Callable | None
+    saved_cues: Callable | None = None
 
 
 # By app name. A registry populated again (a test overriding INSTALLED_APPS) calls ready()
@@ -38,8 +42,12 @@ class Hooks(NamedTuple):
 REGISTERED: dict[str, Hooks] = {}
 
 
-def register(config: AppConfig, *, load_demo=None, recount=None, card_badges=None) -> None:
-    REGISTERED[config.name] = Hooks(config.label, load_demo, recount, card_badges)
+def register(
+    config: AppConfig, *, load_demo=None, recount=None, card_badges=None, saved_cues=None
+) -> None:
+    REGISTERED[config.name] = Hooks(
+        config.label, load_demo, recount, card_badges, saved_cues=saved_cues
+    )
 
 
 def registered(hook: str):

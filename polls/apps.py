@@ -11,10 +11,15 @@ class PollsConfig(AppConfig):
         from . import (
             cards,
             demo,
+            saved_cues,
             services,
             signals,  # noqa: F401  (connects the sign-in vote merge)
         )
 
         hooks.register(
-            self, load_demo=demo.load_demo, recount=services.recount, card_badges=cards.decorate
+            self,
+            load_demo=demo.load_demo,
+            recount=services.recount,
+            card_badges=cards.decorate,
+            saved_cues=saved_cues.decorate,
         )
