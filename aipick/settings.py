@@ -331,8 +331,8 @@ SITE_CONTACT_EMAIL = "aipick@aipick.kr"
 
 # --- E-mail and password reset ---------------------------------------------
 
-# Mail (only the password-reset links so far) goes to the console unless an SMTP server is
-# named in the environment: EMAIL_URL, or the classic EMAIL_HOST, EMAIL_PORT,
+# Mail (only the password-reset links so far) goes to the console while debugging (`make
+# run`), to the machine's own SMTP on port 25 in production, unless a server is named: EMAIL_URL, or the classic EMAIL_HOST, EMAIL_PORT,
 # EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL (EMAIL_URL wins).
 # Django 6.1 configures mail through MAILERS (its EMAIL_* settings are deprecated and not
 # allowed beside it), so those variables are read here into MAILERS["default"].
@@ -396,8 +396,15 @@ elif os.environ.get("EMAIL_HOST", "").strip():
             "timeout": EMAIL_TIMEOUT_SECONDS,
         },
     }
-else:
+elif DEBUG:
     DEFAULT_MAILER = CONSOLE_MAILER
+else:
+    # Production never prints reset links into its logs: without a named server it hands
+    # mail to the machine's own SMTP (port 25), as Django always did; a failed send is logged.
+    DEFAULT_MAILER = {
+        "BACKEND": SMTP_BACKEND,
+        "OPTIONS": {"host": "localhost", "port": 25, "timeout": EMAIL_TIMEOUT_SECONDS},
+    }
 MAILERS = {"default": DEFAULT_MAILER}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "AI PICK <noreply@aipick.kr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

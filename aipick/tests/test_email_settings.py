@@ -48,7 +48,9 @@ def test_unknown_scheme_stops_with_a_korean_line():
 
 def mailers_for(**env) -> str:
     """MAILERS as a fresh process with these environment variables would set it."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("EMAIL_") and k != "DJANGO_DEBUG"
+    }
     code = (
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.MAILERS['default'])"
@@ -65,8 +67,11 @@ def mailers_for(**env) -> str:
 
 
 def test_default_is_the_console_and_email_host_is_read():
-    """No mail variables: the console; Django's classic EMAIL_HOST/EMAIL_PORT still work."""
+    """No mail variables: the console (SMTP on localhost in production, so no reset link lands
+    in a log); Django's classic EMAIL_HOST/EMAIL_PORT still work."""
     assert "console.EmailBackend" in mailers_for()
+    production = mailers_for(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 60)
+    assert "smtp.EmailBackend" in production and "'host': 'localhost'" in production
     classic = mailers_for(EMAIL_HOST="mail.example.com", EMAIL_PORT="2525", EMAIL_USE_TLS="1")
     assert "smtp.EmailBackend" in classic and "'port': 2525" in classic
     assert "'use_tls': True" in classic
