@@ -51,8 +51,8 @@ def save_line_remove(*, save_id: int, user) -> bool:
     )
     if line is None or line.is_live:
         return False
-    line.delete()
-    if line.article_id is not None:
+    deleted, _ = Save.objects.filter(pk=line.pk).delete()
+    if deleted and line.article_id is not None:
         Article.objects.filter(pk=line.article_id).update(save_count=F("save_count") - 1)
         article_changed(line.article_id)
     return True
