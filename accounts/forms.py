@@ -1,11 +1,17 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 
 from aipick import ratelimit
 
 from . import throttle
 from .models import User, public_name_check
+
+EMAIL_HELP = (
+    "비밀번호를 잊었을 때 재설정 링크를 받을 주소입니다. 그 밖의 용도로는 쓰지 않으며,"
+    " 다른 회원에게 보이지 않습니다."
+)
+EMAIL_INVALID = "올바른 이메일 주소를 입력해 주세요."
 
 
 class SignupForm(UserCreationForm):
@@ -14,10 +20,13 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "display_name")
+        fields = ("username", "display_name", "email")
+        labels = {"email": "이메일 (선택)"}
         help_texts = {
             "display_name": "댓글과 인사말에 보이는 이름입니다. 비워 두면 아이디가 보입니다.",
+            "email": EMAIL_HELP,
         }
+        error_messages = {"email": {"invalid": EMAIL_INVALID}}
 
     def clean_display_name(self):
         return public_name_check(self.cleaned_data["display_name"])
@@ -32,6 +41,18 @@ class SignupForm(UserCreationForm):
             except forms.ValidationError as error:
                 self.add_error("username", error)
         return cleaned
+
+
+class KoreanPasswordResetForm(PasswordResetForm):
+    """`비밀번호를 잊으셨나요?`: Django's form, which mails only active members with a
+    usable password whose address matches, and says the same to everyone else."""
+
+    email = forms.EmailField(
+        label="가입할 때 적은 이메일",
+        max_length=254,
+        error_messages={"required": "이메일을 입력해 주세요.", "invalid": EMAIL_INVALID},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class LoginThrottleMixin:

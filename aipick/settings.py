@@ -7,6 +7,7 @@ DJANGO_ALLOWED_HOSTS and, for a busy site, DATABASE_URL and REDIS_URL.
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -330,6 +331,93 @@ COMMENT_PAGE_SIZE = 20
 # --- Site -------------------------------------------------------------------
 
 SITE_CONTACT_EMAIL = "aipick@aipick.kr"
+
+# --- E-mail and password reset ---------------------------------------------
+
+# Mail (only the password-reset links so far) goes to the console while debugging (`make
+# run`), to the machine's own SMTP on port 25 in production, unless a server is named: EMAIL_URL, or the classic EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL (EMAIL_URL wins).
+# Django 6.1 configures mail through MAILERS (its EMAIL_* settings are deprecated and not
+# allowed beside it), so those variables are read here into MAILERS["default"].
+EMAIL_SCHEMES = {"console", "smtp", "smtps"}
+CONSOLE_MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# A stalled mail server must not hold a worker for long (seconds).
+EMAIL_TIMEOUT_SECONDS = env_int("EMAIL_TIMEOUT", 10)
+
+
+def env_flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def mailer_from_url(url: str) -> dict:
+    """A MAILERS entry from one URL:
+
+    - `console:` prints each message on the server's standard output (the default);
+    - `smtp://user:pass@host:587?tls=1` SMTP with STARTTLS (`?ssl=1` for SSL; port 25 if none);
+    - `smtps://user:pass@host` SMTP over SSL (port 465 if none).
+
+    The user and password are percent-decoded, so `@` or `:` in them is written `%40`, `%3A`.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in EMAIL_SCHEMES:
+        raise SystemExit(
+            f"EMAIL_URL의 형식을 알 수 없습니다: {scheme or url!r} (console:, smtp://, smtps:// 중 하나). "
+            "(EMAIL_URL must start with console:, smtp:// or smtps://.)"
+        )
+    if scheme == "console":
+        return CONSOLE_MAILER
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    ssl = scheme == "smtps" or env_flag(query.get("ssl", ""))
+    return {
+        "BACKEND": SMTP_BACKEND,
+        "OPTIONS": {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or (465 if ssl else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_ssl": ssl,
+            "use_tls": not ssl and env_flag(query.get("tls", "")),
+            "timeout": EMAIL_TIMEOUT_SECONDS,
+        },
+    }
+
+
+if os.environ.get("EMAIL_URL", "").strip():
+    DEFAULT_MAILER = mailer_from_url(os.environ["EMAIL_URL"])
+elif os.environ.get("EMAIL_HOST", "").strip():
+    DEFAULT_MAILER = {
+        "BACKEND": SMTP_BACKEND,
+        "OPTIONS": {
+            "host": os.environ["EMAIL_HOST"].strip(),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": EMAIL_TIMEOUT_SECONDS,
+        },
+    }
+elif DEBUG:
+    DEFAULT_MAILER = CONSOLE_MAILER
+else:
+    # Production never prints reset links into its logs: without a named server it hands
+    # mail to the machine's own SMTP (port 25), as Django always did; a failed send is logged.
+    DEFAULT_MAILER = {
+        "BACKEND": SMTP_BACKEND,
+        "OPTIONS": {"host": "localhost", "port": 25, "timeout": EMAIL_TIMEOUT_SECONDS},
+    }
+MAILERS = {"default": DEFAULT_MAILER}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "AI PICK <noreply@aipick.kr>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A password-reset link is good for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+# Reset requests per e-mail address and per client address within the window (counted in
+# the cache like the sign-in limit), so the form cannot flood anyone's inbox.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 10)
+PASSWORD_RESET_WINDOW = 60 * 60
 
 # --- Polls ------------------------------------------------------------------
 

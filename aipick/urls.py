@@ -10,6 +10,7 @@ from accounts.forms import ThrottledAdminLoginForm
 from articles import save_views, search_views
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import sitemaps
+from comments import my_views
 
 from . import views
 
@@ -37,6 +38,8 @@ urlpatterns = [
     path("", include("polls.urls")),
     path("accounts/", include("accounts.urls")),
     path("me/saved/", save_views.saved_list, name="saved"),
+    path("me/saved/<int:pk>/remove/", save_views.saved_line_remove, name="saved-remove"),
+    path("me/comments/", my_views.my_comments, name="my-comments"),
     path("search/", search_views.search, name="search"),
     path("", include("comments.urls")),
 ]

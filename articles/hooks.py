@@ -18,6 +18,9 @@ every one of them:
 - `rankings`: {list name: fn} for the front page's ranked lists (articles/rankings.py), where
   `fn(*, since, articles, limit) -> [(article id, count)]` counts what happened since `since`
   to the articles of the `articles` subquery, most first, ties newest first, one query.
+- `saved_cues(saves)`: append short strings to each `save.cues` on the member's saved list
+  (`투표 마감 · 찬성 62%`), for what happened to `save.article` after `save.seen_at`; a
+  constant number of queries for the whole list. Only lines whose article is public come.
 
 `manage.py load_demo` and `recount` run articles' own functions first, then the registered
 ones in the order of INSTALLED_APPS.
@@ -34,7 +37,8 @@ class Hooks(NamedTuple):
     load_demo: Callable | None
     recount: Callable | None
     card_badges: Callable | None
-    rankings: dict[str, Callable] | None
+    rankings: dict[str, Callable] | None = None
+    saved_cues: Callable | None = None
 
 
 # By app name. A registry populated again (a test overriding INSTALLED_APPS) calls ready()
@@ -43,9 +47,17 @@ REGISTERED: dict[str, Hooks] = {}
 
 
 def register(
-    config: AppConfig, *, load_demo=None, recount=None, card_badges=None, rankings=None
+    config: AppConfig,
+    *,
+    load_demo=None,
+    recount=None,
+    card_badges=None,
+    rankings=None,
+    saved_cues=None,
 ) -> None:
-    REGISTERED[config.name] = Hooks(config.label, load_demo, recount, card_badges, rankings)
+    REGISTERED[config.name] = Hooks(
+        config.label, load_demo, recount, card_badges, rankings=rankings, saved_cues=saved_cues
+    )
 
 
 def registered(hook: str):

@@ -314,8 +314,24 @@ class DebateLine(models.Model):
         return f"{self.get_speaker_display()}: {self.text}"
 
 
+class SaveQuerySet(models.QuerySet):
+    def for_list(self, user):
+        """The member's saved list, newest first: lines whose article was deleted stay."""
+        return (
+            self.filter(user=user)
+            .select_related("article", "article__category")
+            .order_by("-created_at", "-id")
+        )
+
+
 class Save(models.Model):
-    """One row per member per saved article; the unique constraint makes a double click harmless."""
+    """One row per member per saved article; the unique constraint makes a double click harmless.
+
+    The row outlives its article: a deleted article leaves `article` empty and the line in the
+    saved list greyed under the title kept when it was saved. `seen_at` is when the member last
+    had this line in front of them on the saved list; the list's cues (`기사 수정됨`,
+    `투표 마감 · 찬성 62%`) are what happened after it.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,20 +340,36 @@ class Save(models.Model):
         verbose_name="회원",
     )
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="saves", verbose_name="기사"
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="saves",
+        verbose_name="기사",
     )
+    article_title = models.CharField("저장할 때 제목", max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField("저장 시각", auto_now_add=True, db_index=True)
+    seen_at = models.DateTimeField("목록에서 본 시각", default=timezone.now, editable=False)
+
+    objects = SaveQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "저장"
         verbose_name_plural = "저장"
         constraints = [
+            # NULLs are distinct (SQLite and PostgreSQL alike), so one member may keep several
+            # lines of deleted articles; a live article is still saved once.
             models.UniqueConstraint(fields=["user", "article"], name="save_once_per_member")
         ]
 
     def __str__(self):
-        return f"{self.user} → {self.article}"
+        return f"{self.user} → {self.article or self.article_title}"
+
+    @property
+    def is_live(self) -> bool:
+        """The article is still there for readers, so the line links to it."""
+        return self.article is not None and self.article.is_public
 
 
 class ArticleRead(models.Model):

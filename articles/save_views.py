@@ -1,19 +1,24 @@
 """The 저장 toggle and the member's saved list (`/me/saved/`)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from aipick.decorators import read_only
-
+from . import saved
 from .models import Article, Save
-from .services import article_save_toggle
+from .services import article_save_toggle, save_line_remove, saves_mark_seen
 
 SAVED_PAGE_SIZE = 20
+SAVED_LINE_REMOVED = "목록에서 지웠습니다."
+SAVED_LINE_NOT_REMOVABLE = (
+    "지울 수 없는 줄입니다. 아직 볼 수 있는 기사는 ‘저장 취소’로 목록에서 뺄 수 있습니다."
+)
 
 
 @require_POST
@@ -44,12 +49,34 @@ def save_toggle(request, pk):
 
 
 @login_required
-@read_only
+@require_safe
 def saved_list(request):
-    saves = (
-        Save.objects.filter(user=request.user, article__in=Article.objects.published())
-        .select_related("article", "article__category")
-        .order_by("-created_at", "-id")
+    """The member's saves, newest first; greyed lines for deleted or unpublished articles and
+    cues for what changed since the member last saw each line (articles/saved.py)."""
+    page = Paginator(Save.objects.for_list(request.user), SAVED_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(saves, SAVED_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/saved_list.html", {"page": page})
+    page.object_list = saved.decorate(page.object_list)
+    now = timezone.now()
+    response = render(request, "articles/saved_list.html", {"page": page})
+    if request.method == "GET":
+        # After rendering: this visit shows the cues that were due, the next one starts from now.
+        saves_mark_seen(save_ids=[line.pk for line in page.object_list], at=now)
+    return response
+
+
+@login_required
+@require_POST
+def saved_line_remove(request, pk):
+    """`목록에서 지우기` on a greyed line; a plain form POST, or htmx, then back to the list."""
+    if save_line_remove(save_id=pk, user=request.user):
+        messages.success(request, SAVED_LINE_REMOVED)
+    else:
+        messages.error(request, SAVED_LINE_NOT_REMOVABLE)
+    url = reverse("saved")
+    page = request.POST.get("page", "")
+    if page.isdigit():
+        url += f"?page={page}"
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

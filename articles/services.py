@@ -24,12 +24,46 @@ def article_save_toggle(*, article: Article, user, saved: bool | None = None) ->
             Article.objects.filter(pk=article.pk).update(save_count=F("save_count") - 1)
             article_changed(article.pk)
         return False
-    _, created = Save.objects.get_or_create(article=article, user=user)
+    # The title as it is now, for the greyed line the saved list keeps if the article is deleted.
+    _, created = Save.objects.get_or_create(
+        article=article, user=user, defaults={"article_title": article.title}
+    )
     if created:
         Article.objects.filter(pk=article.pk).update(save_count=F("save_count") + 1)
         article_changed(article.pk)
     # Saved either way: a concurrent request may have created the row first.
     return True
+
+
+@transaction.atomic
+def save_line_remove(*, save_id: int, user) -> bool:
+    """Take a greyed line (article deleted or no longer public) off the member's saved list.
+
+    Returns False, changing nothing, when the line is not theirs or its article is still
+    public: that one is taken off with `저장 취소`, which the article page shows too. A line
+    whose article still exists held one of its saves, so the counter moves with the row.
+    """
+    line = (
+        Save.objects.select_for_update(of=("self",))
+        .select_related("article")
+        .filter(pk=save_id, user=user)
+        .first()
+    )
+    if line is None or line.is_live:
+        return False
+    deleted, _ = Save.objects.filter(pk=line.pk).delete()
+    if deleted and line.article_id is not None:
+        Article.objects.filter(pk=line.article_id).update(save_count=F("save_count") - 1)
+        article_changed(line.article_id)
+    return True
+
+
+def saves_mark_seen(*, save_ids, at) -> None:
+    """The member has now seen these lines of the saved list: their cues start again from `at`.
+
+    One UPDATE, after the page rendered with the cues that were due.
+    """
+    Save.objects.filter(pk__in=save_ids, seen_at__lt=at).update(seen_at=at)
 
 
 def recount() -> int:

@@ -12,6 +12,7 @@ class PollsConfig(AppConfig):
             cards,
             demo,
             rankings,
+            saved_cues,
             services,
             signals,  # noqa: F401  (connects the sign-in vote merge)
         )
@@ -22,4 +23,5 @@ class PollsConfig(AppConfig):
             recount=services.recount,
             card_badges=cards.decorate,
             rankings={"hot_polls": rankings.hot_polls},
+            saved_cues=saved_cues.decorate,
         )
