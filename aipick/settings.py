@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "articles",
     "polls",
     "comments",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("polls.urls")),
     path("accounts/", include("accounts.urls")),
     path("me/saved/", save_views.saved_list, name="saved"),
+    path("", include("notifications.urls")),
     path("search/", search_views.search, name="search"),
     path("", include("comments.urls")),
 ]

@@ -15,6 +15,8 @@ every one of them:
 - `load_demo(articles)`: the demo rows, given `{key: Article}` from articles' own demo.
 - `recount() -> int`: rebuild the app's counters from its rows; returns how many were wrong.
 - `card_badges(articles)`: append short strings to each `article.card_badges`, one query.
+- `article_saved(article, changed=set_of_field_names)`: an editor saved the article in the
+  admin (inside the admin's transaction), e.g. to tell readers a follow-up is coming.
 
 `manage.py load_demo` and `recount` run articles' own functions first, then the registered
 ones in the order of INSTALLED_APPS.
@@ -31,6 +33,7 @@ class Hooks(NamedTuple):
     load_demo: Callable | None
     recount: Callable | None
     card_badges: Callable | None
+    article_saved: Callable | None = None
 
 
 # By app name. A registry populated again (a test overriding INSTALLED_APPS) calls ready()
@@ -38,8 +41,10 @@ class Hooks(NamedTuple):
 REGISTERED: dict[str, Hooks] = {}
 
 
-def register(config: AppConfig, *, load_demo=None, recount=None, card_badges=None) -> None:
-    REGISTERED[config.name] = Hooks(config.label, load_demo, recount, card_badges)
+def register(
+    config: AppConfig, *, load_demo=None, recount=None, card_badges=None, article_saved=None
+) -> None:
+    REGISTERED[config.name] = Hooks(config.label, load_demo, recount, card_badges, article_saved)
 
 
 def registered(hook: str):
@@ -62,3 +67,9 @@ def decorate_cards(articles):
         for _label, card_badges in registered("card_badges"):
             card_badges(articles)
     return articles
+
+
+def article_saved(article, *, changed: set[str]) -> None:
+    """Tell each app that registered `article_saved` that an editor saved this article."""
+    for _label, function in registered("article_saved"):
+        function(article, changed=changed)
