@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
@@ -11,6 +12,7 @@ from . import images
 from .rendering import render_markdown
 
 NAV_CACHE_KEY = "articles:nav-categories"
+FOLLOW_UP_OF_ITSELF = "기사는 자기 자신의 후속 기사가 될 수 없습니다."
 
 
 class Category(models.Model):
@@ -218,6 +220,11 @@ class Article(models.Model):
         if self.pk is not None:
             stored = type(self).objects.filter(pk=self.pk).values_list("cover", flat=True).first()
         return self.cover.name != stored
+
+    def clean(self):
+        super().clean()
+        if self.follow_up_of_id is not None and self.follow_up_of_id == self.pk:
+            raise ValidationError({"follow_up_of": FOLLOW_UP_OF_ITSELF})
 
     def clean_fields(self, exclude=None):
         # A cover already stored was checked when it came in; a re-save need not read it back.

@@ -132,3 +132,16 @@ def test_editors_rank_articles_by_open_requests(admin_client, article):
     assert "이미 답한 기사" not in html
     assert html.index("요청 많은 기사") < html.index("라마4 출시 기사")
     assert "후속 요청" in html
+
+
+def test_an_article_cannot_follow_up_itself(admin_client, article):
+    """An editor who picks the article itself in `후속 기사` gets a Korean error; nothing is saved."""
+    from articles.models import FOLLOW_UP_OF_ITSELF
+    from articles.tests.test_images import admin_payload
+
+    data = admin_payload(title=article.title, follow_up_of=article.pk)
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 200
+    assert FOLLOW_UP_OF_ITSELF in response.content.decode()
+    article.refresh_from_db()
+    assert article.follow_up_of is None
