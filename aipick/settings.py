@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "articles",
     "polls",
     "comments",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -40,6 +40,7 @@ urlpatterns = [
     path("me/saved/", save_views.saved_list, name="saved"),
     path("me/saved/<int:pk>/remove/", save_views.saved_line_remove, name="saved-remove"),
     path("me/comments/", my_views.my_comments, name="my-comments"),
+    path("", include("notifications.urls")),
     path("search/", search_views.search, name="search"),
     path("", include("comments.urls")),
 ]

@@ -44,6 +44,17 @@ def site_changed() -> None:
     transaction.on_commit(lambda: _move(SITE, CARDS))
 
 
+def member_token(user_id: int) -> str:
+    return f"member:{user_id}"
+
+
+def member_changed(*user_ids: int) -> None:
+    """Call inside the write: after the commit, those members' own kept pages are rendered afresh
+    (something only they see changed, such as their unread notification count)."""
+    if user_ids:
+        transaction.on_commit(lambda: _move(*(member_token(pk) for pk in user_ids)))
+
+
 def current_tokens(*names: str) -> dict[str, int]:
     """{name: token} for the names that have one now; missing ones are left out (never made here)."""
     found = caches["default"].get_many([f"version:{name}" for name in names])
@@ -107,8 +118,12 @@ def cached_page(request, names: tuple[str, ...], render) -> HttpResponse:
     anything else is rendered for the request. A page that is not a 200 (a missing
     article, a draft) is never kept and starts no token, so unknown URLs leave nothing.
     """
-    tokens = current_tokens(*names)
     reader = reader_of(request)
+    if reader is not None and reader != "all":
+        # A member's page also shows what only they see (the header's `알림 N`): one more
+        # token, read in the same get_many.
+        names = (*names, member_token(request.user.pk))
+    tokens = current_tokens(*names)
     if reader is None:
         return render(tokens)
     if len(tokens) < len(names):

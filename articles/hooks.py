@@ -21,6 +21,8 @@ every one of them:
 - `saved_cues(saves)`: append short strings to each `save.cues` on the member's saved list
   (`투표 마감 · 찬성 62%`), for what happened to `save.article` after `save.seen_at`; a
   constant number of queries for the whole list. Only lines whose article is public come.
+- `article_saved(article, changed=set_of_field_names)`: an editor saved the article in the
+  admin (inside the admin's transaction), e.g. to tell readers a follow-up is coming.
 
 `manage.py load_demo` and `recount` run articles' own functions first, then the registered
 ones in the order of INSTALLED_APPS.
@@ -39,6 +41,7 @@ class Hooks(NamedTuple):
     card_badges: Callable | None
     rankings: dict[str, Callable] | None = None
     saved_cues: Callable | None = None
+    article_saved: Callable | None = None
 
 
 # By app name. A registry populated again (a test overriding INSTALLED_APPS) calls ready()
@@ -54,9 +57,16 @@ def register(
     card_badges=None,
     rankings=None,
     saved_cues=None,
+    article_saved=None,
 ) -> None:
     REGISTERED[config.name] = Hooks(
-        config.label, load_demo, recount, card_badges, rankings=rankings, saved_cues=saved_cues
+        config.label,
+        load_demo,
+        recount,
+        card_badges,
+        rankings=rankings,
+        saved_cues=saved_cues,
+        article_saved=article_saved,
     )
 
 
@@ -88,3 +98,9 @@ def rankings() -> dict[str, Callable]:
     for _label, offered in registered("rankings"):
         providers.update(offered)
     return providers
+
+
+def article_saved(article, *, changed: set[str]) -> None:
+    """Tell each app that registered `article_saved` that an editor saved this article."""
+    for _label, function in registered("article_saved"):
+        function(article, changed=changed)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
@@ -11,6 +12,7 @@ from . import images
 from .rendering import render_markdown
 
 NAV_CACHE_KEY = "articles:nav-categories"
+FOLLOW_UP_OF_ITSELF = "기사는 자기 자신의 후속 기사가 될 수 없습니다."
 
 
 class Category(models.Model):
@@ -151,8 +153,19 @@ class Article(models.Model):
     # Denormalised for the meta line and cards; `manage.py recount` rebuilds them.
     comment_count = models.PositiveIntegerField("댓글 수", default=0, editable=False)
     save_count = models.PositiveIntegerField("저장 수", default=0, editable=False)
+    follow_up_request_count = models.PositiveIntegerField("후속 요청", default=0, editable=False)
+    # The follow-up points at the article it follows up; readers of the original are told.
+    follow_up_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name="후속 기사로 잇는 원래 기사",
+        help_text="이 기사가 후속 기사라면 원래 기사를 고르세요. 후속을 요청한 독자와 저장한 독자에게 알림이 갑니다.",
+    )
 
-    COUNTERS = frozenset({"comment_count", "save_count"})
+    COUNTERS = frozenset({"comment_count", "save_count", "follow_up_request_count"})
 
     objects = ArticleQuerySet.as_manager()
 
@@ -207,6 +220,11 @@ class Article(models.Model):
         if self.pk is not None:
             stored = type(self).objects.filter(pk=self.pk).values_list("cover", flat=True).first()
         return self.cover.name != stored
+
+    def clean(self):
+        super().clean()
+        if self.follow_up_of_id is not None and self.follow_up_of_id == self.pk:
+            raise ValidationError({"follow_up_of": FOLLOW_UP_OF_ITSELF})
 
     def clean_fields(self, exclude=None):
         # A cover already stored was checked when it came in; a re-save need not read it back.
@@ -400,3 +418,34 @@ class ArticleRead(models.Model):
 
     def __str__(self):
         return f"{self.article_id} · {self.hour:%Y-%m-%d %H}시"
+
+
+class FollowUpRequest(models.Model):
+    """`후속기사 원해요`: one row per member per article, like a save."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follow_up_requests",
+        verbose_name="회원",
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="follow_up_requests",
+        verbose_name="기사",
+    )
+    created_at = models.DateTimeField("요청 시각", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "후속기사 요청"
+        verbose_name_plural = "후속기사 요청"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"], name="follow_up_request_once_per_member"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.article}"

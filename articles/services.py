@@ -6,7 +6,7 @@ from django.db.models import F
 from aipick.counters import repair, rows_pointing_at
 
 from .cache import article_changed
-from .models import Article, Save
+from .models import Article, FollowUpRequest, Save
 
 
 @transaction.atomic
@@ -66,6 +66,37 @@ def saves_mark_seen(*, save_ids, at) -> None:
     Save.objects.filter(pk__in=save_ids, seen_at__lt=at).update(seen_at=at)
 
 
+@transaction.atomic
+def article_follow_up_toggle(*, article: Article, user, wanted: bool | None = None) -> bool:
+    """Ask for a follow-up or take the request back, as `article_save_toggle` does for saves.
+
+    Returns True when the member is now asking for one; the counter moves with the row.
+    """
+    if wanted is None:
+        wanted = not FollowUpRequest.objects.filter(article=article, user=user).exists()
+    if not wanted:
+        deleted, _ = FollowUpRequest.objects.filter(article=article, user=user).delete()
+        if deleted:
+            Article.objects.filter(pk=article.pk).update(
+                follow_up_request_count=F("follow_up_request_count") - 1
+            )
+            article_changed(article.pk)
+        return False
+    _, created = FollowUpRequest.objects.get_or_create(article=article, user=user)
+    if created:
+        Article.objects.filter(pk=article.pk).update(
+            follow_up_request_count=F("follow_up_request_count") + 1
+        )
+        article_changed(article.pk)
+    return True
+
+
 def recount() -> int:
-    """Rebuild every article's save_count from the Save rows; returns how many were wrong."""
-    return repair(Article.objects.all(), "save_count", rows_pointing_at(Save, field="article"))
+    """Rebuild every article's save and follow-up request counts from their rows; returns how many were wrong."""
+    return repair(
+        Article.objects.all(), "save_count", rows_pointing_at(Save, field="article")
+    ) + repair(
+        Article.objects.all(),
+        "follow_up_request_count",
+        rows_pointing_at(FollowUpRequest, field="article"),
+    )

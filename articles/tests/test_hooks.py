@@ -10,7 +10,7 @@ def labels(hook):
 
 def test_polls_and_comments_register_in_the_order_of_installed_apps():
     """`load_demo` and `recount` reach polls then comments; only polls puts badges on cards."""
-    assert labels("load_demo") == ["polls", "comments"]
+    assert labels("load_demo") == ["polls", "comments", "notifications"]
     assert labels("recount") == ["polls", "comments"]
     assert labels("card_badges") == ["polls"]
 

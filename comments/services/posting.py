@@ -10,6 +10,7 @@ from django.utils import timezone
 from aipick import ratelimit
 from articles.cache import article_changed
 from articles.models import Article
+from notifications.services import notify_reply
 
 from ..forms import CommentForm
 from ..models import Comment
@@ -140,6 +141,7 @@ def comment_create(
         _give_back(claim)
         raise
     article_changed(article.pk)
+    notify_reply(reply=comment)
     return comment
 
 

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from articles.cache import article_changed
+from notifications.services import notify_poll_closed
 
 from ..models import Poll, PollSnapshot
 from ..results import format_tenths, shares_in_tenths
@@ -26,6 +27,7 @@ def poll_snapshot_freeze(*, poll: Poll) -> PollSnapshot | None:
         with transaction.atomic():
             snapshot = PollSnapshot.objects.create(poll=poll, total=sum(counts), results=results)
             article_changed(poll.article_id)
+            notify_poll_closed(poll=poll)
             return snapshot
     except IntegrityError:
         # Another request froze it a moment ago; theirs is the same numbers.
