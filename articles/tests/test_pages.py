@@ -139,7 +139,9 @@ def test_related_articles_prefer_the_same_category_and_skip_itself(client):
         category=other, title="다른 분야 새 기사", published_at=now - timedelta(minutes=5)
     )
     html = client.get(article.get_absolute_url()).content.decode()
-    related = html[html.index("관련 기사") :]
+    # The 관련 기사 box only: the side rail's ranked lists follow it.
+    start = html.index('id="related-title"')
+    related = html[start : html.index("</aside>", start)]
     assert related.index(same_old.title) < related.index(newest_other.title)
     assert "기준 기사" not in related
 
