@@ -2,9 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page
+from django.views.generic import RedirectView
 
 from accounts.forms import ThrottledAdminLoginForm
 from articles import save_views, search_views
@@ -30,6 +32,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico on pages without an icon link (and some always do).
+    path(
+        "favicon.ico",
+        cache_control(public=True, max_age=86400)(
+            RedirectView.as_view(url=static_url("favicon.ico"), permanent=True)
+        ),
+        name="favicon",
+    ),
     path("feed/", for_everyone(LatestArticlesFeed()), name="feed"),
     path("sitemap.xml", for_everyone(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path(settings.ADMIN_URL, admin.site.urls),
