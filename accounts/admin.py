@@ -25,3 +25,7 @@ class MemberAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("표시 이름", {"fields": ("display_name",)}))
     list_display = ("username", "display_name", "email", "is_staff", "date_joined")
     search_fields = ("username", "display_name", "email")
+
+    def get_action_choices(self, request, default_choices=None):
+        # Django's Korean catalogue leaves the empty entry `- Select an option -` in English.
+        return super().get_action_choices(request, default_choices=[("", "작업 선택")])

@@ -31,6 +31,15 @@ PARAGRAPHS_REQUIRED = "이 요약 줄을 뒷받침하는 본문 문단 번호를
 DUPLICATE_ORDER = "순서 번호가 겹칩니다. 줄마다 다른 순서 번호를 적어 주세요."
 PUBLISHED_AT_HELP = "서울 시각(KST)으로 입력합니다. 비워 두고 '발행'으로 저장하면 지금 발행됩니다."
 PREVIEW_EMPTY = "미리 볼 본문이 없습니다."
+ACTION_BLANK = [("", "작업 선택")]
+
+
+class KoreanActionChoices:
+    """The actions menu's empty first entry in Korean (Django's Korean catalogue leaves
+    `- Select an option -` untranslated). Mixed into this project's model admins."""
+
+    def get_action_choices(self, request, default_choices=None):
+        return super().get_action_choices(request, default_choices=ACTION_BLANK)
 
 
 class CoverInput(forms.ClearableFileInput):
@@ -258,7 +267,7 @@ class DebateLineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(KoreanActionChoices, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = (
         "title",
@@ -380,7 +389,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(KoreanActionChoices, admin.ModelAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("name",)}
@@ -388,6 +397,6 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reporter)
-class ReporterAdmin(admin.ModelAdmin):
+class ReporterAdmin(KoreanActionChoices, admin.ModelAdmin):
     list_display = ("name", "email")
     search_fields = ("name", "email")

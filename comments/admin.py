@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 
+from articles.admin import KoreanActionChoices
+
 from . import services
 from .models import Comment, CommentReport, CommentRevision
 
@@ -46,7 +48,7 @@ def _moderate(status: str, label: str, done: str):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(KoreanActionChoices, admin.ModelAdmin):
     list_display = (
         "first_line",
         "article_title",
@@ -110,7 +112,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommentReport)
-class CommentReportAdmin(admin.ModelAdmin):
+class CommentReportAdmin(KoreanActionChoices, admin.ModelAdmin):
     list_display = ("comment", "reason", "user", "created_at")
     list_filter = ("reason", "created_at")
     list_select_related = ("comment", "user")
