@@ -87,11 +87,11 @@ class CommentAdmin(KoreanActionChoices, admin.ModelAdmin):
     @admin.display(description="내용")
     def first_line(self, obj):
         # The first line is what a moderator recognises; the rest is one click away.
-        return truncatechars(obj.body.strip().splitlines()[0] if obj.body.strip() else "", 80)
+        return truncatechars(obj.body.strip().splitlines()[0] if obj.body.strip() else "", 60)
 
     @admin.display(description="기사", ordering="article__title")
     def article_title(self, obj):
-        return truncatechars(obj.article.title, 40)
+        return truncatechars(obj.article.title, 24)
 
     @admin.display(description="작성 시각", ordering="created_at")
     def created(self, obj):

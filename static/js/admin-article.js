@@ -1,7 +1,8 @@
 // The article's admin page: ↑/↓ buttons on numbered inline rows, and the body preview.
 // A first-party file (strict CSP: no inline script). Without JavaScript the order numbers
 // are edited by hand and `미리보기` opens the preview page in a new tab.
-(() => {
+// The admin puts form media in <head>, so the work starts once the page is parsed.
+const start = () => {
   "use strict";
 
   // Moving a row swaps its content with its neighbour's and leaves every order number in
@@ -67,4 +68,10 @@
     }
     box.hidden = false;
   });
-})();
+};
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start);
+} else {
+  start();
+}
