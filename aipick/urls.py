@@ -22,6 +22,17 @@ admin.site.index_title = "기사와 토론 관리"
 admin.site.login_form = ThrottledAdminLoginForm
 
 
+class FaviconRedirect(RedirectView):
+    """Browsers ask for /favicon.ico on pages without an icon link (and some always do).
+    The static URL is looked up per request: with hashed names it exists only after
+    collectstatic, not when the URLs are imported."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static_url("favicon.ico")
+
+
 def for_everyone(view):
     """The feed and the sitemap read the same for every reader, cookies or not: shared
     caches may keep them five minutes, then revalidate against the body's ETag."""
@@ -32,12 +43,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    # Browsers ask for /favicon.ico on pages without an icon link (and some always do).
     path(
         "favicon.ico",
-        cache_control(public=True, max_age=86400)(
-            RedirectView.as_view(url=static_url("favicon.ico"), permanent=True)
-        ),
+        cache_control(public=True, max_age=86400)(FaviconRedirect.as_view()),
         name="favicon",
     ),
     path("feed/", for_everyone(LatestArticlesFeed()), name="feed"),

@@ -126,7 +126,7 @@ class ArticleAdminForm(forms.ModelForm):
             try:
                 services.article_publish_prepare(
                     article=article,
-                    body_changed="body" in self.changed_data,
+                    body_changed=self.body_changed(),
                     summary_confirmed=cleaned.get("summary_confirm", False),
                 )
             except ValidationError as error:
@@ -134,6 +134,15 @@ class ArticleAdminForm(forms.ModelForm):
             else:
                 cleaned["published_at"] = article.published_at
         return cleaned
+
+    def body_changed(self) -> bool:
+        """Changed in words, not only in whitespace: browsers send a textarea's lines as
+        CRLF, so an untouched body would otherwise look edited and un-review the summary."""
+        if "body" not in self.changed_data:
+            return False
+        before = self["body"].initial or ""
+        after = self.cleaned_data.get("body") or ""
+        return before.split() != after.split()
 
     def keep_cover(self, cleaned):
         """Keep a newly chosen cover server-side, or take back the one kept last time.

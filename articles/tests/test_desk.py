@@ -339,3 +339,15 @@ def test_summary_reviewed_at_is_kept_old_enough_to_compare(db):
     article = load_demo()["meta-llama4-crisis"]
     article.refresh_from_db()
     assert article.summary_reviewed_at <= timezone.now() - timedelta(days=1)
+
+
+def test_a_body_sent_back_with_browser_line_endings_is_not_an_edit(desk):
+    """Browsers post a textarea with CRLF line endings; saving an untouched body keeps the
+    summary reviewed and asks nothing."""
+    article = published_with_summary()
+    reviewed = article.summary_reviewed_at
+    data = change_payload(article, body=article.body.replace("\n", "\r\n"))
+    response = desk.post(change_url(article), data)
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.summary_reviewed_at == reviewed
