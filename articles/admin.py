@@ -1,3 +1,4 @@
+from datetime import timedelta
 from pathlib import PurePosixPath
 from secrets import token_hex
 
@@ -25,6 +26,7 @@ from .rendering import paragraph_texts, render_markdown
 # refill a file input). The signed name in a hidden field is the only way back to it.
 PENDING_COVER_DIR = "covers/pending"
 PENDING_COVER_SALT = "articles.admin.pending-cover"
+PENDING_COVER_KEPT_FOR = timedelta(days=1)
 PENDING_COVER_KEPT = "고른 이미지를 보관해 두었습니다. 다시 고르지 않아도 저장됩니다."
 
 PARAGRAPHS_REQUIRED = "이 요약 줄을 뒷받침하는 본문 문단 번호를 적어 주세요 (예: 2 또는 2,3)."
@@ -32,6 +34,19 @@ DUPLICATE_ORDER = "순서 번호가 겹칩니다. 줄마다 다른 순서 번호
 PUBLISHED_AT_HELP = "서울 시각(KST)으로 입력합니다. 비워 두고 '발행'으로 저장하면 지금 발행됩니다."
 PREVIEW_EMPTY = "미리 볼 본문이 없습니다."
 ACTION_BLANK = [("", "작업 선택")]
+
+
+def forget_old_pending_covers(*, older_than=PENDING_COVER_KEPT_FOR) -> None:
+    """Drop covers kept for a save that never came (the editor left the page)."""
+    try:
+        _dirs, files = default_storage.listdir(PENDING_COVER_DIR)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - older_than
+    for filename in files:
+        name = f"{PENDING_COVER_DIR}/{filename}"
+        if default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
 
 
 class KoreanActionChoices:
@@ -164,6 +179,7 @@ class ArticleAdminForm(forms.ModelForm):
                 f"{PENDING_COVER_DIR}/{token_hex(8)}-{PurePosixPath(cover.name).name}", cover
             )
             cover.seek(0)
+            forget_old_pending_covers()
             self.pending_cover = name
             self.data = self.data.copy()
             self.data[self.add_prefix("cover_pending")] = signing.dumps(

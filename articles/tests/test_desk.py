@@ -1,6 +1,7 @@
 """The editor's desk (issue 15, items 1 and 8): an admin that works on the first try, and
 summary lines anchored to the body paragraphs behind them."""
 
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -351,3 +352,16 @@ def test_a_body_sent_back_with_browser_line_endings_is_not_an_edit(desk):
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
     assert article.summary_reviewed_at == reviewed
+
+
+def test_covers_kept_for_an_abandoned_save_are_dropped_after_a_day(desk, settings):
+    """A cover kept for a save that never came is removed when a later upload is kept."""
+    root = Path(settings.MEDIA_ROOT) / article_admin.PENDING_COVER_DIR
+    root.mkdir(parents=True)
+    old = root / "abandoned.png"
+    old.write_bytes(image_bytes())
+    day_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(old, (day_ago, day_ago))
+    data = admin_payload(cover=upload("새표지.png", image_bytes()), **summary(("줄", "9")))
+    assert desk.post(ADD_URL, data).status_code == 200
+    assert not old.exists() and len(pending_files(settings)) == 1
