@@ -126,6 +126,7 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.pending_cover = None
+        self.pending_file = None
         if "published_at" in self.fields:
             self.fields["published_at"].help_text = PUBLISHED_AT_HELP
         if "cover" in self.fields and self.instance.cover:
@@ -190,7 +191,8 @@ class ArticleAdminForm(forms.ModelForm):
             if name is None:
                 return
             self.pending_cover = name
-            cleaned["cover"] = File(default_storage.open(name), name=PurePosixPath(name).name)
+            self.pending_file = File(default_storage.open(name), name=PurePosixPath(name).name)
+            cleaned["cover"] = self.pending_file
         else:
             return
         widget.preview_url = default_storage.url(self.pending_cover)
@@ -208,6 +210,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def discard_pending_cover(self):
         """After the article is saved, its cover is stored under its own name: drop the copy."""
+        if self.pending_file is not None:
+            self.pending_file.close()
         if self.pending_cover:
             default_storage.delete(self.pending_cover)
 
@@ -371,7 +375,8 @@ class ArticleAdmin(KoreanActionChoices, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         content_fields = {"title", "body", "cover", "cover_caption"}
-        if change and obj.is_public and content_fields & set(form.changed_data):
+        content_changed = content_fields & set(form.changed_data) or form.pending_file
+        if change and obj.is_public and content_changed:
             obj.revised_at = timezone.now()
         super().save_model(request, obj, form, change)
         form.discard_pending_cover()
