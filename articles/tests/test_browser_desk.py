@@ -60,6 +60,12 @@ def test_editor_adds_a_complete_article_and_sees_it_on_the_home_page(live_server
     page.locator("#id_summary_lines-1-order ~ .row-move").nth(0).click()
     assert page.input_value("#id_summary_lines-0-text") == "새 모델 공개"
 
+    # A row added with "추가" is numbered after the six offered, answering the line above.
+    page.locator("#debate_lines-group .add-row a").click()
+    page.fill("#id_debate_lines-6-text", "그건 써 봐야 알지.")
+    assert page.input_value("#id_debate_lines-6-order") == "7"
+    assert page.input_value("#id_debate_lines-6-speaker") == "buki"
+
     page.get_by_role("button", name="미리보기").click()
     page.locator(".body-preview #p3").wait_for()
     assert page.locator(".body-preview #p3").inner_text() == "개발자들의 평가는 엇갈린다."
@@ -76,7 +82,7 @@ def test_editor_adds_a_complete_article_and_sees_it_on_the_home_page(live_server
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="브라우저로 쓴 완성 기사").first.click()
     assert page.locator(".summary-box li").count() == 3
-    assert page.locator(".debate__line").count() == 2
+    assert page.locator(".debate__line").count() == 3
     assert "새 모델, 써 볼 만할까?" in page.content()
     assert page.locator(".article__cover img, figure img").count() >= 1
     page.locator(".summary-box a[href='#p3']").click()

@@ -42,9 +42,31 @@ const start = () => {
   document
     .querySelectorAll(".ordered-rows tr.form-row:not(.empty-form)")
     .forEach(addButtons);
+  // A row added with "추가" comes from the formset's blank template. Once something is typed
+  // in it, it is numbered after the last row (and a debate line answers the one above it);
+  // an added row left empty keeps the template's values, so the admin still skips it.
   document.addEventListener("formset:added", (event) => {
     const row = event.target.closest ? event.target.closest("tr.form-row") : null;
-    if (row) addButtons(row);
+    if (!row || !row.closest(".ordered-rows")) return;
+    addButtons(row);
+    const order = row.querySelector("input[name$='-order']");
+    if (!order) return;
+    row.addEventListener(
+      "input",
+      () => {
+        const rows = [...row.parentElement.querySelectorAll("tr.form-row:not(.empty-form)")];
+        const numbers = rows
+          .filter((other) => other !== row)
+          .map((other) => Number(other.querySelector("input[name$='-order']")?.value) || 0);
+        order.value = String(Math.max(0, ...numbers) + 1);
+        const speaker = row.querySelector("select[name$='-speaker']");
+        const above = rows[rows.indexOf(row) - 1]?.querySelector("select[name$='-speaker']");
+        if (speaker && !speaker.value && above && above.value) {
+          speaker.value = above.value === "buki" ? "moki" : "buki";
+        }
+      },
+      { once: true },
+    );
   });
 
   // Preview: the body as readers will get it, rendered by the server's own renderer.
