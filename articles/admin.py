@@ -102,7 +102,9 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         help_text="3줄 요약이 지금의 본문과 맞는지 읽어 보았습니다.",
     )
-    cover_pending = forms.CharField(required=False, widget=forms.HiddenInput)
+    cover_pending = forms.CharField(
+        label="보관한 대표 이미지", required=False, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Article
