@@ -23,5 +23,14 @@ class MemberChangeForm(UserChangeForm):
 class MemberAdmin(UserAdmin):
     form = MemberChangeForm
     fieldsets = (*UserAdmin.fieldsets, ("표시 이름", {"fields": ("display_name",)}))
-    list_display = ("username", "display_name", "email", "is_staff", "date_joined")
+    list_display = ("username", "display_name", "email", "staff", "date_joined")
     search_fields = ("username", "display_name", "email")
+
+    @admin.display(description="편집국", ordering="is_staff")
+    def staff(self, user):
+        # In words: the stock yes/no icons carry the English alt text "True"/"False".
+        return "예" if user.is_staff else "아니오"
+
+    def get_action_choices(self, request, default_choices=None):
+        # Django's Korean catalogue leaves the empty entry `- Select an option -` in English.
+        return super().get_action_choices(request, default_choices=[("", "작업 선택")])

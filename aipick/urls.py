@@ -2,9 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page
+from django.views.generic import RedirectView
 
 from accounts.forms import ThrottledAdminLoginForm
 from articles import save_views, search_views
@@ -21,6 +23,17 @@ admin.site.index_title = "기사와 토론 관리"
 admin.site.login_form = ThrottledAdminLoginForm
 
 
+class FaviconRedirect(RedirectView):
+    """Browsers ask for /favicon.ico on pages without an icon link (and some always do).
+    The static URL is looked up per request: with hashed names it exists only after
+    collectstatic, not when the URLs are imported."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static_url("favicon.ico")
+
+
 def for_everyone(view):
     """The feed and the sitemap read the same for every reader, cookies or not: shared
     caches may keep them five minutes, then revalidate against the body's ETag."""
@@ -31,6 +44,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "favicon.ico",
+        cache_control(public=True, max_age=86400)(FaviconRedirect.as_view()),
+        name="favicon",
+    ),
     path("feed/", for_everyone(LatestArticlesFeed()), name="feed"),
     path("sitemap.xml", for_everyone(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -65,10 +65,11 @@ ARTICLES = {
         "cover_alt": "파란 배경 위에 막대그래프와 물음표가 그려진 AI PICK 그래픽",
         "palette": ((26, 63, 214), (118, 75, 230)),
         "body": META_BODY,
+        # (line, the body paragraphs behind it: p1 is the opening, one per section after)
         "summary": [
-            "메타 '라마4', 기대에 못 미친 성능에 개발자 실망 확산",
-            "'매버릭' 벤치마크 점수 두고 투명성 논란",
-            "메타, 첫 개발자 행사 '라마콘'에서 신뢰 회복 노려",
+            ("메타 '라마4', 기대에 못 미친 성능에 개발자 실망 확산", "1,2"),
+            ("'매버릭' 벤치마크 점수 두고 투명성 논란", "3"),
+            ("메타, 첫 개발자 행사 '라마콘'에서 신뢰 회복 노려", "1,5"),
         ],
         "debate": [
             ("buki", "라마콘에서 라마 4.1이나 추론 모델만 제대로 나오면 분위기는 금방 바뀔 거야."),
@@ -90,9 +91,9 @@ ARTICLES = {
         "palette": ((228, 87, 46), (30, 41, 90)),
         "body": LLAMA_BODY,
         "summary": [
-            "메타, 4월 5일 차세대 생성형 AI 'Llama 4' 공개",
-            "가벼운 경량 모델과 이미지까지 다루는 멀티모달 모델 동시 출시",
-            "개방형 전략으로 구글·오픈AI 폐쇄형 모델과 정면 대결",
+            ("메타, 4월 5일 차세대 생성형 AI 'Llama 4' 공개", "1"),
+            ("가벼운 경량 모델과 이미지까지 다루는 멀티모달 모델 동시 출시", "1,2"),
+            ("개방형 전략으로 구글·오픈AI 폐쇄형 모델과 정면 대결", "2,3"),
         ],
         "debate": [],
     },
@@ -161,9 +162,16 @@ def load_demo() -> dict[str, Article]:
         if changed:
             article.save()
 
-        for order, text in enumerate(data["summary"], start=1):
+        for order, line in enumerate(data["summary"], start=1):
+            text, paragraphs = (line, "") if isinstance(line, str) else line
             SummaryLine.objects.update_or_create(
-                article=article, order=order, defaults={"text": text}
+                article=article, order=order, defaults={"text": text, "paragraphs": paragraphs}
+            )
+        if article.summary_reviewed_at is None:
+            # Written with the body, so reviewed as of publishing; set once, so reruns match.
+            article.summary_reviewed_at = data["published_at"]
+            Article.objects.filter(pk=article.pk).update(
+                summary_reviewed_at=article.summary_reviewed_at
             )
         SummaryLine.objects.filter(article=article, order__gt=len(data["summary"])).delete()
         for order, (speaker, text) in enumerate(data["debate"], start=1):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
@@ -9,10 +10,13 @@ from django.utils import timezone
 from aipick.counters import leave_counters_alone
 
 from . import images
-from .rendering import render_markdown
+from .rendering import paragraph_texts, render_markdown
 
 NAV_CACHE_KEY = "articles:nav-categories"
 FOLLOW_UP_OF_ITSELF = "기사는 자기 자신의 후속 기사가 될 수 없습니다."
+
+PARAGRAPHS_FORMAT = "근거 문단은 숫자와 쉼표로 적어 주세요 (예: 2 또는 2,3)."
+PARAGRAPH_MISSING = "본문에 {numbers}번 문단이 없습니다 (본문은 {count}개 문단입니다)."
 
 
 class Category(models.Model):
@@ -149,7 +153,12 @@ class Article(models.Model):
     published_at = models.DateTimeField("발행 시각", null=True, blank=True, db_index=True)
     revised_at = models.DateTimeField("수정 시각", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("마지막 저장 시각", auto_now=True)
+    # None: the body changed since an editor last confirmed the summary still fits it
+    # (articles.services.article_publish_prepare keeps this, and asks before publishing).
+    summary_reviewed_at = models.DateTimeField(
+        "요약 확인 시각", null=True, blank=True, editable=False
+    )
     # Denormalised for the meta line and cards; `manage.py recount` rebuilds them.
     comment_count = models.PositiveIntegerField("댓글 수", default=0, editable=False)
     save_count = models.PositiveIntegerField("저장 수", default=0, editable=False)
@@ -288,6 +297,15 @@ class SummaryLine(models.Model):
     )
     order = models.PositiveSmallIntegerField("순서", default=1)
     text = models.CharField("요약", max_length=120)
+    paragraphs = models.CharField(
+        "근거 문단",
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{1,3}( *, *\d{1,3})*$", PARAGRAPHS_FORMAT, code="paragraphs_format")
+        ],
+        help_text="이 줄을 뒷받침하는 본문 문단 번호 (예: 2 또는 2,3)",
+    )
 
     class Meta:
         ordering = ["order"]
@@ -309,6 +327,18 @@ class SummaryLine(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def paragraph_numbers(self) -> list[int]:
+        return [int(n) for n in self.paragraphs.split(",") if n.strip().isdigit()]
+
+    def paragraph_error(self, body_html: str) -> str | None:
+        """A Korean message when a named paragraph is not in the body, else None."""
+        count = len(paragraph_texts(body_html))
+        missing = [n for n in self.paragraph_numbers if not 1 <= n <= count]
+        if missing:
+            return PARAGRAPH_MISSING.format(numbers=", ".join(map(str, missing)), count=count)
+        return None
 
 
 class DebateLine(models.Model):

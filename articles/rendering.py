@@ -1,5 +1,7 @@
 """Markdown → safe HTML. Editors write Markdown; readers only ever get the allow-listed tags."""
 
+import re
+
 import markdown
 import nh3
 from markdown.extensions.toc import TocExtension, slugify_unicode
@@ -50,6 +52,28 @@ def sanitize_html(html: str) -> str:
     )
 
 
+# After nh3, a paragraph tag carries no attribute at all (`p` has none allowed), so every
+# `<p>` in its output is exactly this string: one an editor typed as HTML included.
+_PARAGRAPH_OPEN = re.compile(r"<p>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def number_paragraphs(html: str) -> str:
+    """Give each paragraph an id `p1`, `p2`, … in document order, for the summary's links.
+
+    Added after sanitising, so an editor can neither set nor collide with these ids.
+    """
+    counter = iter(range(1, len(_PARAGRAPH_OPEN.findall(html)) + 1))
+    return _PARAGRAPH_OPEN.sub(lambda m: f'<p id="p{next(counter)}">', html)
+
+
 def render_markdown(text: str) -> str:
-    """Render an article body; `##` sub-headings get ids and a permalink anchor."""
-    return sanitize_html(_markdown().convert(text or ""))
+    """Render an article body; `##` sub-headings get ids and a permalink anchor, paragraphs
+    get numbered ids (`#p3`) that summary lines point at."""
+    return number_paragraphs(sanitize_html(_markdown().convert(text or "")))
+
+
+def paragraph_texts(html: str) -> list[str]:
+    """The plain text of each numbered paragraph of rendered HTML; index 0 is `p1`."""
+    parts = re.findall(r'<p id="p\d+">(.*?)</p>', html, flags=re.DOTALL)
+    return [" ".join(_TAG.sub("", part).split()) for part in parts]

@@ -1,4 +1,8 @@
 from django.contrib import admin, messages
+from django.template.defaultfilters import truncatechars
+from django.utils import timezone
+
+from articles.admin import KoreanActionChoices
 
 from . import services
 from .models import Comment, CommentReport, CommentRevision
@@ -31,30 +35,29 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
-def _moderate(status: str, label: str):
+def _moderate(status: str, label: str, done: str):
     # Through the service, so `댓글 N` follows every row that leaves or rejoins the page.
     def action(modeladmin, request, queryset):
         changed = services.comment_moderate(
             comment_ids=list(queryset.values_list("pk", flat=True)), status=status
         )
-        modeladmin.message_user(request, f"댓글 {changed}개를 {label}했습니다.", messages.SUCCESS)
+        modeladmin.message_user(request, f"댓글 {changed}개를 {done}.", messages.SUCCESS)
 
     action.__name__ = f"mark_{status}"
     return admin.action(description=f"선택한 댓글 {label}", permissions=["change"])(action)
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(KoreanActionChoices, admin.ModelAdmin):
     list_display = (
-        "short_body",
+        "first_line",
+        "article_title",
         "author",
-        "article",
-        "status",
-        "like_count",
-        "dislike_count",
         "report_count",
-        "created_at",
+        "status",
+        "created",
     )
+    list_display_links = ("first_line",)
     list_filter = ("status", "created_at")
     search_fields = ("body", "author__username", "author__display_name", "article__title")
     list_select_related = ("author", "article")
@@ -75,15 +78,24 @@ class CommentAdmin(admin.ModelAdmin):
     fields = readonly_fields
     inlines = [ReportInline, RevisionInline]
     actions = [
-        _moderate(Comment.Status.HIDDEN, "숨김"),
-        _moderate(Comment.Status.VISIBLE, "복구"),
-        _moderate(Comment.Status.DELETED, "삭제 처리"),
+        _moderate(Comment.Status.HIDDEN, "숨기기", "숨겼습니다"),
+        _moderate(Comment.Status.VISIBLE, "다시 보이기", "다시 보이게 했습니다"),
+        _moderate(Comment.Status.DELETED, "삭제 처리", "삭제 처리했습니다"),
     ]
     date_hierarchy = "created_at"
 
     @admin.display(description="내용")
-    def short_body(self, obj):
-        return obj.body[:60]
+    def first_line(self, obj):
+        # The first line is what a moderator recognises; the rest is one click away.
+        return truncatechars(obj.body.strip().splitlines()[0] if obj.body.strip() else "", 60)
+
+    @admin.display(description="기사", ordering="article__title")
+    def article_title(self, obj):
+        return truncatechars(obj.article.title, 24)
+
+    @admin.display(description="작성 시각", ordering="created_at")
+    def created(self, obj):
+        return f"{timezone.localtime(obj.created_at):%Y.%m.%d %H:%M}"
 
     def has_add_permission(self, request):
         return False
@@ -100,7 +112,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommentReport)
-class CommentReportAdmin(admin.ModelAdmin):
+class CommentReportAdmin(KoreanActionChoices, admin.ModelAdmin):
     list_display = ("comment", "reason", "user", "created_at")
     list_filter = ("reason", "created_at")
     list_select_related = ("comment", "user")

@@ -7,6 +7,7 @@ from django.utils.html import format_html_join
 
 import articles.admin  # noqa: F401  (registers ArticleAdmin, which PollInline joins below)
 from aipick.ratelimit import RateLimitUnavailable
+from articles.admin import KoreanActionChoices
 from articles.models import Article
 
 from . import ratelimit
@@ -52,7 +53,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Poll)
-class PollAdmin(admin.ModelAdmin):
+class PollAdmin(KoreanActionChoices, admin.ModelAdmin):
     list_display = ("question", "article", "opens_at", "closes_at", "results_visibility", "total")
     list_filter = ("results_visibility", "allow_anonymous")
     search_fields = ("question", "article__title")
@@ -141,7 +142,7 @@ def _safe_cell(value: str) -> str:
 
 
 @admin.register(PollSnapshot)
-class PollSnapshotAdmin(admin.ModelAdmin):
+class PollSnapshotAdmin(KoreanActionChoices, admin.ModelAdmin):
     list_display = ("poll", "total", "frozen_at")
     readonly_fields = ("poll", "total", "results", "frozen_at")
 

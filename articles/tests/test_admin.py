@@ -26,8 +26,10 @@ def test_editor_can_write_and_publish_an_article(editor):
             "summary_lines-TOTAL_FORMS": "2",
             "summary_lines-0-order": "1",
             "summary_lines-0-text": "첫째 요약",
+            "summary_lines-0-paragraphs": "1",
             "summary_lines-1-order": "2",
             "summary_lines-1-text": "둘째 요약",
+            "summary_lines-1-paragraphs": "1",
         }
     )
     response = editor.post("/admin/articles/article/add/", data)
@@ -43,6 +45,7 @@ def test_admin_refuses_a_fourth_summary_line(editor):
     for i in range(4):
         data[f"summary_lines-{i}-order"] = str(i + 1)
         data[f"summary_lines-{i}-text"] = f"요약 {i + 1}"
+        data[f"summary_lines-{i}-paragraphs"] = "1"
     response = editor.post("/admin/articles/article/add/", data)
     assert response.status_code == 200
     assert not Article.objects.exists()
