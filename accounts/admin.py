@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 
+from aipick.admin import KoreanActionChoices
+
 from .models import User, public_name_check
 
 
@@ -20,7 +22,7 @@ class MemberChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class MemberAdmin(UserAdmin):
+class MemberAdmin(KoreanActionChoices, UserAdmin):
     form = MemberChangeForm
     fieldsets = (*UserAdmin.fieldsets, ("표시 이름", {"fields": ("display_name",)}))
     list_display = ("username", "display_name", "email", "staff", "date_joined")
@@ -30,7 +32,3 @@ class MemberAdmin(UserAdmin):
     def staff(self, user):
         # In words: the stock yes/no icons carry the English alt text "True"/"False".
         return "예" if user.is_staff else "아니오"
-
-    def get_action_choices(self, request, default_choices=None):
-        # Django's Korean catalogue leaves the empty entry `- Select an option -` in English.
-        return super().get_action_choices(request, default_choices=[("", "작업 선택")])

@@ -18,6 +18,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from aipick.admin import KoreanActionChoices
+
 from . import hooks, images, services
 from .models import Article, Category, DebateLine, Reporter, SummaryLine
 from .rendering import paragraph_texts, render_markdown
@@ -33,7 +35,6 @@ PARAGRAPHS_REQUIRED = "이 요약 줄을 뒷받침하는 본문 문단 번호를
 DUPLICATE_ORDER = "순서 번호가 겹칩니다. 줄마다 다른 순서 번호를 적어 주세요."
 PUBLISHED_AT_HELP = "서울 시각(KST)으로 입력합니다. 비워 두고 '발행'으로 저장하면 지금 발행됩니다."
 PREVIEW_EMPTY = "미리 볼 본문이 없습니다."
-ACTION_BLANK = [("", "작업 선택")]
 
 
 def forget_old_pending_covers(*, older_than=PENDING_COVER_KEPT_FOR) -> None:
@@ -47,14 +48,6 @@ def forget_old_pending_covers(*, older_than=PENDING_COVER_KEPT_FOR) -> None:
         name = f"{PENDING_COVER_DIR}/{filename}"
         if default_storage.get_modified_time(name) < cutoff:
             default_storage.delete(name)
-
-
-class KoreanActionChoices:
-    """The actions menu's empty first entry in Korean (Django's Korean catalogue leaves
-    `- Select an option -` untranslated). Mixed into this project's model admins."""
-
-    def get_action_choices(self, request, default_choices=None):
-        return super().get_action_choices(request, default_choices=ACTION_BLANK)
 
 
 class CoverInput(forms.ClearableFileInput):

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 
-from articles.admin import KoreanActionChoices
+from aipick.admin import KoreanActionChoices
 
 from . import services
 from .models import Comment, CommentReport, CommentRevision

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 import articles.admin  # noqa: F401  (registers ArticleAdmin, which PollInline joins below)
+from aipick.admin import KoreanActionChoices
 from aipick.ratelimit import RateLimitUnavailable
-from articles.admin import KoreanActionChoices
 from articles.models import Article
 
 from . import ratelimit

@@ -54,7 +54,7 @@ def test_saved_list_my_comments_and_reset_pass_axe(live_server, browser_page):
     assert page.get_by_text("삭제된 기사입니다.").count() == 0
     assert Save.objects.filter(user=member).count() == 2
 
-    page.get_by_role("link", name="내 댓글").click()
+    page.locator("#main").get_by_role("link", name="내 댓글").click()
     page.get_by_text("삭제된 댓글입니다.").wait_for()
     no_axe_violations(page)
 
