@@ -374,14 +374,18 @@ def main() -> int:
     parser.add_argument("--skip-lighthouse", action="store_true")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
+    unknown = (only or set()) - {page.name for page in pages(0, "")}
+    if unknown:
+        raise SystemExit(f"no such page: {', '.join(sorted(unknown))}")
 
     if not args.skip_lighthouse and not LIGHTHOUSE.exists():
         raise SystemExit(f"{LIGHTHOUSE} is missing: run `make audit` (it installs it)")
     if not VNU_JAR.exists():
         raise SystemExit(f"{VNU_JAR} is missing: run `make audit` (it installs it)")
-    shutil.rmtree(RESULTS, ignore_errors=True)
+    if only is None:
+        shutil.rmtree(RESULTS, ignore_errors=True)  # a partial run keeps the other pages' reports
     for folder in ("lighthouse", "axe", "nu", "screenshots"):
-        (RESULTS / folder).mkdir(parents=True)
+        (RESULTS / folder).mkdir(parents=True, exist_ok=True)
 
     workdir = Path(tempfile.mkdtemp(prefix="aipick-audit-"))
     try:
