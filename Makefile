@@ -15,7 +15,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.14 \
 	/usr/local/bin/python3.13 /usr/local/bin/python3.12 /usr/bin/python3.13 /usr/bin/python3.12 python3; do \
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: help run serve test test-sqlite test-postgres lint browser-deps bench loadtest drill clean wrk
+.PHONY: help run serve test test-sqlite test-postgres lint browser-deps bench loadtest drill clean wrk audit audit-deps
 
 help:
 	@echo "make run   — set up .venv, migrate, load the demo, serve http://$(HOST):$(PORT)/"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench — requests per second of the main pages and POSTs against a bare Django view"
 	@echo "make loadtest — 200 simulated readers for 60 s on the production shape, then counters == rows"
 	@echo "make drill — stop Redis, then PostgreSQL, under a running server; both are always restarted"
+	@echo "make audit — Lighthouse, axe and the Nu HTML checker on every page, signed in and out: one table"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 이상이 필요합니다 (Django 6.1): python3.13 또는 python3.12를 설치하세요 (예: pyenv install 3.13)." >&2; exit 1; fi
@@ -89,6 +90,30 @@ browser-deps:
 		echo "SKIP browser tests: /usr/bin/chromium is missing and apt-get needs root (install chromium and fonts-noto-cjk)"; \
 	fi
 
+# --- Audit (issue 15, item 9): slow, so never part of `make test` ------------------
+# Node/npm for Lighthouse and Java for the Nu HTML checker come from Debian when missing.
+audit-deps:
+	@missing=""; command -v npm >/dev/null || missing="nodejs npm"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "installing$$missing for the audit"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "make audit needs:$$missing (apt-get install$$missing)" >&2; exit 1; \
+		fi; \
+	fi
+
+# Lighthouse and vnu.jar pinned by audit/package-lock.json. --ignore-scripts: vnu-jar's
+# install script only fetches a Java runtime from outside, and Debian's Java is used instead.
+audit/node_modules/.installed: audit/package.json audit/package-lock.json | audit-deps
+	cd audit && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# AUDIT_ARGS="--only login,signup" or "--skip-lighthouse" for a quicker look.
+audit: $(VENV)/.installed-dev browser-deps audit-deps audit/node_modules/.installed
+	$(BIN)/python -m audit $(AUDIT_ARGS)
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -120,4 +145,4 @@ test: $(VENV)/.installed-dev browser-deps lint
 	$(MAKE) --no-print-directory test-postgres
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3* media bench-results
+	rm -rf $(VENV) staticfiles db.sqlite3* media bench-results audit-results audit/node_modules

@@ -1,0 +1,1 @@
+"""`make audit`: see __main__.py."""

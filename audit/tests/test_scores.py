@@ -1,0 +1,42 @@
+from audit.__main__ import category_score, put_scores
+
+
+def report(*, crawlable: float, seo_own: float) -> dict:
+    """A Lighthouse report cut down to what the table reads."""
+    refs = [{"id": "is-crawlable", "weight": 4.0}, {"id": "document-title", "weight": 1.0}]
+    audits = {
+        "is-crawlable": {"score": crawlable, "scoreDisplayMode": "binary"},
+        "document-title": {"score": 1, "scoreDisplayMode": "binary"},
+        "speed": {"score": 0.9, "scoreDisplayMode": "numeric"},
+    }
+    categories = {
+        "seo": {"score": seo_own, "auditRefs": refs},
+        **{
+            name: {"score": 0.9, "auditRefs": [{"id": "speed", "weight": 1.0}]}
+            for name in ("performance", "accessibility", "best-practices")
+        },
+    }
+    return {"audits": audits, "categories": categories}
+
+
+def test_a_page_kept_out_of_search_engines_on_purpose_is_not_charged_for_it():
+    """The sign-in page's SEO is judged without is-crawlable, and the table says what
+    Lighthouse itself gave it."""
+    row = {"page": "login", "name": "login-out"}
+    notes = put_scores(row, report(crawlable=0, seo_own=0.2))
+    assert row["seo"] == 100
+    assert row["seo-failing"] == []
+    assert notes == [
+        "login-out: seo without `is-crawlable` (robots.txt keeps /accounts/, /me/ and "
+        "/search/ out of search engines); Lighthouse's own score 20"
+    ]
+
+
+def test_every_other_page_gets_lighthouses_own_score():
+    """The home page has nothing left out: its scores are Lighthouse's, misses listed."""
+    home = report(crawlable=0, seo_own=0.2)
+    assert category_score(home, "seo", excluded=set()) == 20
+    row = {"page": "home", "name": "home-out"}
+    assert put_scores(row, home) == []
+    assert (row["seo"], row["performance"]) == (20, 90)
+    assert row["seo-failing"] == ["is-crawlable (0)"]
