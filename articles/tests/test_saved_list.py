@@ -69,6 +69,22 @@ def test_only_lines_on_the_page_shown_are_marked_seen(client, member, monkeypatc
     assert saved.ARTICLE_REVISED in page2
 
 
+def test_published_follow_up_says_so_once(client, member):
+    """A follow-up published after the member's last look shows `후속 기사 나옴`, once; a draft
+    follow-up shows nothing."""
+    original = make_article(title="원래 기사")
+    article_save_toggle(article=original, user=member)
+    looked_earlier(member)
+    make_article(title="준비 중인 후속", follow_up_of=original, status=Article.Status.DRAFT)
+    assert saved.FOLLOW_UP_PUBLISHED not in saved_html(client)
+    looked_earlier(member)
+    make_article(
+        title="후속 기사", follow_up_of=original, published_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert saved.FOLLOW_UP_PUBLISHED in saved_html(client)
+    assert saved.FOLLOW_UP_PUBLISHED not in saved_html(client)
+
+
 def test_deleted_article_stays_as_a_greyed_line_with_its_title(client, member):
     """Deleting a saved article leaves `삭제된 기사입니다.` under the title it had, without a link."""
     article = make_article(title="사라질 기사")
