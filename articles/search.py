@@ -86,9 +86,9 @@ class SearchResults:
         )
         page = []
         for pk, rank in ranked:
-            article = articles[pk]
-            article.rank = rank
-            page.append(article)
+            if pk in articles:  # not deleted in the moment since the hits were read
+                articles[pk].rank = rank
+                page.append(articles[pk])
         return _decorate(page, self.query)
 
 
@@ -102,7 +102,7 @@ def article_search(q: str) -> SearchResults:
 
 def _ranked_ids(query: str):
     """One query: the union of the three id sets picks the matches, the rank is computed
-    in SQL beside each id, and only (id, rank) comes back (no body is read)."""
+    in SQL beside each id, and only (id, rank) comes back, never a body."""
     if connection.vendor == "sqlite" and len(query) >= 3:
         any_hit, in_title, in_summary = _sqlite_fts5_hits(query)
     else:
