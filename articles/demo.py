@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
+from . import demo_news
 from .models import Article, Category, DebateLine, Reporter, SummaryLine
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -135,7 +136,7 @@ def load_demo() -> dict[str, Article]:
         )
 
     articles = {}
-    for key, data in ARTICLES.items():
+    for key, data in {**ARTICLES, **demo_news.ARTICLES}.items():
         name, email = data["reporter"]
         reporter, _ = Reporter.objects.get_or_create(name=name, defaults={"email": email})
         article = Article.objects.filter(title=data["title"]).first() or Article(

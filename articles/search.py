@@ -15,18 +15,20 @@ How each database finds the phrase (the structures come from migration 0003_sear
   as PostgreSQL, a plain scan.
 
 Either way the database gives three sets of article ids (any hit, title hits, summary
-hits) and one shared queryset ranks and pages them; the user's text only ever reaches
-SQL as a parameter. Snippets are made here in Python, for the page being shown only: the
+hits), and one query over them answers (id, rank) for every match, ranked in SQL; the
+count is the length of that list and a page is a slice of it, so the bodies are read
+once, and fetched only for the 20 articles shown. The user's text only ever reaches SQL
+as a parameter. Snippets are made here in Python, for the page being shown only: the
 text is escaped first, then the matches are wrapped in <mark>.
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -43,41 +45,69 @@ SNIPPET_BEFORE = 40
 SNIPPET_AFTER = 90
 
 
-@dataclass
 class SearchResults:
     """What `article_search` answers: the query it searched, a hint for the reader, and the
-    hits, which a Paginator can page (`count()`, slicing). Slicing fetches that slice only,
-    each article with `rank`, `title_html` and `snippet` (both escaped, matches marked)."""
+    hits, which a Paginator can page (`count()`, slicing).
 
-    query: str
-    hint: str
-    queryset: object = None
+    Nothing is asked of the database until the hits are first used (a page whose results
+    are kept rendered never asks). Then one query reads the ranked ids of every match and
+    nothing else: the count is their number, a page is a slice of them, and slicing fetches
+    only that slice's articles, each with `rank`, `title_html` and `snippet` (both escaped,
+    matches marked).
+    """
+
+    def __init__(self, query: str, hint: str, searched: bool):
+        self.query = query
+        self.hint = hint
+        self.searched = searched
+
+    @cached_property
+    def hits(self) -> list[tuple[int, int]]:
+        """(id, rank) of every published match, best first."""
+        return list(_ranked_ids(self.query)) if self.searched else []
 
     def count(self) -> int:
-        return 0 if self.queryset is None else self.queryset.count()
+        return len(self.hits)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index):
-        if self.queryset is None:
-            return [][index]
-        found = self.queryset[index]
         if not isinstance(index, slice):
-            return _decorate([found], self.query)[0]
-        return _decorate(list(found), self.query)
+            return self[index : index + 1 or None][0]
+        ranked = self.hits[index]
+        articles = (
+            Article.objects.select_related("category")
+            .only("id", "title", "body", "lead", "published_at", "category__name", "category__slug")
+            .prefetch_related(
+                Prefetch("summary_lines", queryset=SummaryLine.objects.only("article_id", "text"))
+            )
+            .in_bulk([pk for pk, _rank in ranked])
+        )
+        page = []
+        for pk, rank in ranked:
+            if pk in articles:  # not deleted in the moment since the hits were read
+                articles[pk].rank = rank
+                page.append(articles[pk])
+        return _decorate(page, self.query)
 
 
 def article_search(q: str) -> SearchResults:
     """Published articles containing `q` (a reader's raw text), best first."""
     query, hint = _clean(q)
     if sum(ch.isalnum() for ch in query) < 2:
-        return SearchResults(query=query, hint=QUERY_TOO_SHORT)
+        return SearchResults(query=query, hint=QUERY_TOO_SHORT, searched=False)
+    return SearchResults(query=query, hint=hint, searched=True)
+
+
+def _ranked_ids(query: str):
+    """One query: the union of the three id sets picks the matches, the rank is computed
+    in SQL beside each id, and only (id, rank) comes back, never a body."""
     if connection.vendor == "sqlite" and len(query) >= 3:
         any_hit, in_title, in_summary = _sqlite_fts5_hits(query)
     else:
         any_hit, in_title, in_summary = _icontains_hits(query)
-    queryset = (
+    return (
         Article.objects.published()
         .filter(any_hit)
         .annotate(
@@ -88,14 +118,9 @@ def article_search(q: str) -> SearchResults:
                 output_field=IntegerField(),
             )
         )
-        .select_related("category")
-        .only("id", "title", "body", "lead", "published_at", "category__name", "category__slug")
-        .prefetch_related(
-            Prefetch("summary_lines", queryset=SummaryLine.objects.only("article_id", "text"))
-        )
         .order_by("-rank", "-published_at", "-id")
+        .values_list("id", "rank")
     )
-    return SearchResults(query=query, hint=hint, queryset=queryset)
 
 
 def _clean(q: str) -> tuple[str, str]:

@@ -206,8 +206,10 @@ def main() -> int:
                 (f"Cookie: {member_cookie}",),
             ),
         ]
-        # Never kept whole (a query string): each request searches, ranks and renders a page
-        # of 20 results among the seeded articles, one in twenty of which hold the word.
+        # Never kept whole (a query string): each request renders the page around the results
+        # of (word, page), which are kept rendered under the `site` and `cards` tokens; the
+        # first request per worker (and one per DJANGO_PAGE_CACHE_SECONDS) searches, ranks and
+        # renders 20 of the seeded articles, one in twenty of which hold the word.
         scenarios.append(
             (
                 f"search, {SEARCH_ARTICLES:,} articles",

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -167,6 +168,65 @@ def test_query_count_does_not_grow_with_the_results(client, q, django_assert_num
         response = client.get("/search/", {"q": q})
     assert response.content.decode().count('class="search-hit"') == 20
     assert few <= 4
+
+
+def test_matches_beyond_the_page_cost_no_extra_queries(client):
+    """Three matches or sixty, page 1 or page 3: the same few queries, the bodies searched once."""
+    category = make_category()
+    for n in range(3):
+        make_article(title=f"로봇 {n}", category=category, summary=["요약"])
+    few = search_queries(client, "로봇")
+    for n in range(57):
+        title, body = (f"기사 {n}", f"본문 속 로봇 이야기 {n}") if n % 2 else (f"로봇 {n}", "본문")
+        make_article(title=title, category=category, body=body)
+    for page in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/", {"q": "로봇", "page": page})
+        assert len(queries) == few
+        # The matches are looked for once per request: no second scan to count them.
+        assert sum("LIKE" in q["sql"] or "MATCH" in q["sql"] for q in queries) == 1
+    assert "60건" in page_text(response)
+    assert response.content.decode().count('class="search-hit"') == 20
+
+
+def published_search_article(admin_client, django_capture_on_commit_callbacks, title):
+    """An editor publishes a draft in the admin (which moves the `site` token)."""
+    draft = make_article(title=title, status=Article.Status.DRAFT, published_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/articles/article/", {"action": "publish", "_selected_action": [draft.pk]}
+        )
+
+
+@pytest.mark.usefixtures("live_page_cache")
+def test_a_repeated_search_is_served_from_memory_until_an_article_is_published(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """A second reader's same search runs no search query; a newly published article shows at once."""
+    make_article(title="휴머노이드 로봇 공개")
+    assert Client().get("/search/", {"q": "휴머노이드"}).status_code == 200
+    Client().get("/search/", {"q": "휴머노이드"})
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get("/search/", {"q": "휴머노이드"})
+    assert not [q for q in queries if "articles_article" in q["sql"]]
+    assert "1건" in page_text(response)
+    published_search_article(admin_client, django_capture_on_commit_callbacks, "휴머노이드 새 소식")
+    text = page_text(Client().get("/search/", {"q": "휴머노이드"}))
+    assert "2건" in text
+    assert "휴머노이드 새 소식" in text
+
+
+@pytest.mark.usefixtures("live_page_cache")
+def test_kept_results_belong_to_their_own_query_and_page():
+    """Another word or another page never shows the results kept for the first."""
+    category = make_category()
+    for n in range(25):
+        make_article(title=f"양자컴퓨터 {n}", category=category)
+    make_article(title="Quantum 소식", category=category)
+    first = page_text(Client().get("/search/", {"q": "양자컴퓨터"}))
+    second = page_text(Client().get("/search/", {"q": "양자컴퓨터", "page": 2}))
+    assert "양자컴퓨터 24" in first and "양자컴퓨터 24" not in second
+    assert "Quantum 소식" in page_text(Client().get("/search/", {"q": "quantum"}))
 
 
 def test_every_page_has_the_search_box(client):
