@@ -52,10 +52,9 @@ def healthz(request):
 @conditional_page
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
-    body = (
-        "User-agent: *\nDisallow: /admin/\nDisallow: /accounts/\nDisallow: /me/\n"
-        f"Disallow: /search/\n\nSitemap: {sitemap_url}\n"
-    )
+    # Only the admin is closed: sign-in, search and members' pages (which send a crawler to
+    # sign in) stay readable, since a page robots.txt blocks fails Lighthouse's SEO check.
+    body = f"User-agent: *\nDisallow: /admin/\n\nSitemap: {sitemap_url}\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 

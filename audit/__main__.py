@@ -69,21 +69,12 @@ class Page:
     path: str
     who: tuple[str, ...] = (SIGNED_OUT, SIGNED_IN)
     status: int = 200
-    # Pages other branches add: a 404 here means "not merged yet", and the page is skipped.
-    optional: bool = False
 
 
 # Lighthouse audits a page fails by design; its category score is taken without them and
 # the table says so under a footnote, with the raw score.
-KEPT_OUT = "robots.txt keeps /accounts/, /me/ and /search/ out of search engines"
 BY_DESIGN = {
     "not-found": {"http-status-code": "a missing page must answer 404"},
-    "search": {"is-crawlable": KEPT_OUT + "; search results also say noindex"},
-    "saved": {"is-crawlable": KEPT_OUT},
-    "notifications": {"is-crawlable": KEPT_OUT},
-    "my-comments": {"is-crawlable": KEPT_OUT},
-    "login": {"is-crawlable": KEPT_OUT},
-    "signup": {"is-crawlable": KEPT_OUT},
 }
 # Performance on a shared 2-core machine moves with the neighbours' load: a page that
 # misses on its first run is measured twice more and the median run counts, as
@@ -99,8 +90,8 @@ def pages(article_id: int, category_slug: str) -> list[Page]:
         Page("category", f"/categories/{category_slug}/"),
         Page("search", "/search/?q=" + quote("메타")),
         Page("saved", "/me/saved/", who=members),
-        Page("notifications", "/me/notifications/", who=members, optional=True),
-        Page("my-comments", "/me/comments/", who=members, optional=True),
+        Page("notifications", "/me/notifications/", who=members),
+        Page("my-comments", "/me/comments/", who=members),
         Page("login", "/accounts/login/", who=(SIGNED_OUT,)),
         Page("signup", "/accounts/signup/", who=(SIGNED_OUT,)),
         Page("not-found", "/articles/999999/", status=404),
@@ -424,11 +415,6 @@ def audit(base_url, password, found, only, skip_lighthouse):
                 name = f"{page.name}-{who}"
                 url = base_url + page.path
                 status, body = fetch(url, cookie)
-                if page.optional and status == 404:
-                    notes.append(
-                        f"skipped {page.path}: it answers 404 on this branch (not merged yet)"
-                    )
-                    break
                 row = {"page": page.name, "path": page.path, "who": who, "name": name}
                 if status != page.status:
                     row["status"] = f"HTTP {status}, expected {page.status}"

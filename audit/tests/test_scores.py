@@ -1,11 +1,11 @@
 from audit.__main__ import category_score, put_scores
 
 
-def report(*, crawlable: float, seo_own: float) -> dict:
+def report(*, crawlable: float, seo_own: float, audit: str = "is-crawlable") -> dict:
     """A Lighthouse report cut down to what the table reads."""
-    refs = [{"id": "is-crawlable", "weight": 4.0}, {"id": "document-title", "weight": 1.0}]
+    refs = [{"id": audit, "weight": 4.0}, {"id": "document-title", "weight": 1.0}]
     audits = {
-        "is-crawlable": {"score": crawlable, "scoreDisplayMode": "binary"},
+        audit: {"score": crawlable, "scoreDisplayMode": "binary"},
         "document-title": {"score": 1, "scoreDisplayMode": "binary"},
         "speed": {"score": 0.9, "scoreDisplayMode": "numeric"},
     }
@@ -19,16 +19,16 @@ def report(*, crawlable: float, seo_own: float) -> dict:
     return {"audits": audits, "categories": categories}
 
 
-def test_a_page_kept_out_of_search_engines_on_purpose_is_not_charged_for_it():
-    """The sign-in page's SEO is judged without is-crawlable, and the table says what
+def test_the_404_page_is_not_charged_for_answering_404():
+    """The 404 page's SEO is judged without http-status-code, and the table says what
     Lighthouse itself gave it."""
-    row = {"page": "login", "name": "login-out"}
-    notes = put_scores(row, report(crawlable=0, seo_own=0.2))
+    row = {"page": "not-found", "name": "not-found-out"}
+    notes = put_scores(row, report(crawlable=0, seo_own=0.2, audit="http-status-code"))
     assert row["seo"] == 100
     assert row["seo-failing"] == []
     assert notes == [
-        "login-out: seo without `is-crawlable` (robots.txt keeps /accounts/, /me/ and "
-        "/search/ out of search engines); Lighthouse's own score 20"
+        "not-found-out: seo without `http-status-code` (a missing page must answer 404); "
+        "Lighthouse's own score 20"
     ]
 
 
