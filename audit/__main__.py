@@ -282,12 +282,18 @@ def run_lighthouse(url: str, cookie: str | None, name: str, *, status: int) -> d
         headers.write_text(json.dumps({"Cookie": cookie}))
         command.append(f"--extra-headers={headers}")
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
     report = Path(f"{out}.report.json")
-    if result.returncode != 0 or not report.exists():
+    # Lighthouse's own advice on a runtime error ("NO_NAVSTART": the trace of a loaded
+    # machine came back incomplete) is to run it again; a page that fails three times fails.
+    for _attempt in range(3):
+        report.unlink(missing_ok=True)
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
+        if result.returncode == 0 and report.exists():
+            found = json.loads(report.read_text())
+            if "runtimeError" not in found:
+                return found
         sys.stderr.write(result.stdout + result.stderr)
-        return None
-    return json.loads(report.read_text())
+    return None
 
 
 def measured(url: str, cookie: str | None, name: str, *, status: int) -> dict | None:
