@@ -33,8 +33,8 @@ def load_demo(articles):
         follow_up.follow_up_of = original
         article_changed(original.pk)
     notification_follow_up_sync(follow_up=follow_up)
-    replies = Comment.objects.filter(
-        article=follow_up, parent__author__in=members
-    ).select_related("parent")
+    replies = Comment.objects.filter(article=follow_up, parent__author__in=members).select_related(
+        "parent"
+    )
     for reply in replies:
         notify_reply(reply=reply)
