@@ -82,18 +82,20 @@ BY_DESIGN = {
 PERFORMANCE_RUNS = 3
 
 
-def pages(article_id: int, category_slug: str) -> list[Page]:
+def pages(article_id: int, category_slug: str, reporter_id: int) -> list[Page]:
     members = (SIGNED_IN,)
     return [
         Page("home", "/"),
         Page("article", f"/articles/{article_id}/"),
         Page("category", f"/categories/{category_slug}/"),
+        Page("reporter", f"/reporters/{reporter_id}/"),
         Page("search", "/search/?q=" + quote("메타")),
         Page("saved", "/me/saved/", who=members),
         Page("notifications", "/me/notifications/", who=members),
         Page("my-comments", "/me/comments/", who=members),
         Page("login", "/accounts/login/", who=(SIGNED_OUT,)),
         Page("signup", "/accounts/signup/", who=(SIGNED_OUT,)),
+        Page("password-reset", "/accounts/password_reset/", who=(SIGNED_OUT,)),
         Page("not-found", "/articles/999999/", status=404),
     ]
 
@@ -108,7 +110,8 @@ from articles.services import article_save_toggle
 article = Article.objects.published().order_by("-comment_count", "-published_at").first()
 member = User.objects.create_user(username={username!r}, password={password!r}, display_name="감사원")
 article_save_toggle(article=article, user=member, saved=True)
-print(json.dumps({{"article": article.pk, "category": article.category.slug}}))
+print(json.dumps({{"article": article.pk, "category": article.category.slug,
+                  "reporter": article.reporter_id}}))
 """
 
 
@@ -371,7 +374,7 @@ def main() -> int:
     parser.add_argument("--skip-lighthouse", action="store_true")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
-    unknown = (only or set()) - {page.name for page in pages(0, "")}
+    unknown = (only or set()) - {page.name for page in pages(0, "", 0)}
     if unknown:
         raise SystemExit(f"no such page: {', '.join(sorted(unknown))}")
 
@@ -413,7 +416,7 @@ def audit(base_url, password, found, only, skip_lighthouse):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         cookie_in = sign_in(browser, base_url, password)
-        for page in pages(found["article"], found["category"]):
+        for page in pages(found["article"], found["category"], found["reporter"]):
             if only and page.name not in only:
                 continue
             for who in page.who:
