@@ -6,7 +6,7 @@ from articles.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "데모 기사(두 편)와 그 요약·토론·투표를 불러옵니다. 여러 번 실행해도 같은 결과입니다."
+    help = "데모 기사와 그 요약·토론·투표·댓글·알림을 불러옵니다. 여러 번 실행해도 같은 결과입니다."
 
     @transaction.atomic
     def handle(self, *args, **options):
