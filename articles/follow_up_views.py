@@ -1,11 +1,10 @@
 """The `후속기사 원해요` toggle, shaped like the 저장 toggle beside it."""
 
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from .models import Article
+from .save_views import posted_state, sign_in_first
 from .services import article_follow_up_toggle
 
 
@@ -13,16 +12,9 @@ from .services import article_follow_up_toggle
 def follow_up_toggle(request, pk):
     article = get_object_or_404(Article.objects.published(), pk=pk)
     if not request.user.is_authenticated:
-        # Back to the article after signing in; the click itself is not replayed.
-        response = redirect_to_login(article.get_absolute_url())
-        if request.htmx:
-            return HttpResponseClientRedirect(response.url)
-        return response
-    wanted = request.POST.get("wanted")
+        return sign_in_first(request, article)
     asked = article_follow_up_toggle(
-        article=article,
-        user=request.user,
-        wanted=None if wanted not in {"0", "1"} else wanted == "1",
+        article=article, user=request.user, wanted=posted_state(request, "wanted")
     )
     if request.htmx:
         article.refresh_from_db(fields=["follow_up_request_count"])

@@ -21,20 +21,28 @@ SAVED_LINE_NOT_REMOVABLE = (
 )
 
 
+def sign_in_first(request, article):
+    """A reader not signed in pressed a member's button (저장, 후속기사 원해요): to the sign-in
+    page, then back to the article; the click itself is not replayed."""
+    response = redirect_to_login(article.get_absolute_url())
+    if request.htmx:
+        return HttpResponseClientRedirect(response.url)
+    return response
+
+
+def posted_state(request, field: str) -> bool | None:
+    """ "1" or "0" asks for that state (a double submit is harmless); anything else toggles."""
+    wanted = request.POST.get(field)
+    return None if wanted not in {"0", "1"} else wanted == "1"
+
+
 @require_POST
 def save_toggle(request, pk):
     article = get_object_or_404(Article.objects.published(), pk=pk)
     if not request.user.is_authenticated:
-        # Back to the article after signing in; the click itself is not replayed.
-        response = redirect_to_login(article.get_absolute_url())
-        if request.htmx:
-            return HttpResponseClientRedirect(response.url)
-        return response
-    wanted = request.POST.get("saved")
+        return sign_in_first(request, article)
     saved = article_save_toggle(
-        article=article,
-        user=request.user,
-        saved=None if wanted not in {"0", "1"} else wanted == "1",
+        article=article, user=request.user, saved=posted_state(request, "saved")
     )
     if request.htmx:
         article.refresh_from_db(fields=["save_count"])
