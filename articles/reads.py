@@ -1,8 +1,8 @@
 """Counting article reads without a database write per page view.
 
 A read is one line, `"<article id> <hour> <reader>"`: the hour is whole hours since the
-epoch, the reader a keyed hash (`reader_key`: the member, else the browser's voter cookie,
-else address and User-Agent; the address itself is never kept). `note_read` appends the
+epoch, the reader a keyed hash (`reader_key`: the member, else the client's address; the
+address itself is never kept). `note_read` appends the
 line to a buffer after the article page answered 200, so unknown and draft URLs leave
 nothing; bots, link previews and prefetches are not counted.
 
@@ -74,12 +74,13 @@ def is_counted(request) -> bool:
 
 def reader_key(request) -> str:
     """32 hex characters naming the reader; keyed with SECRET_KEY, so it names no address."""
+    # A reader without an account is their address alone: cookies and User-Agents are the
+    # client's to invent, so a loop rotating them still counts once per address and hour
+    # (readers sharing an address count once: under-counting is the safe side).
     if request.user.is_authenticated:
         who = f"member:{request.user.pk}"
-    elif voter := request.COOKIES.get(settings.POLL_VOTER_COOKIE):
-        who = f"voter:{voter}"
     else:
-        who = f"client:{client_ip(request)}:{request.headers.get('User-Agent', '')}"
+        who = f"client:{client_ip(request)}"
     return salted_hmac("articles.reads", who, algorithm="sha256").hexdigest()[:32]
 
 

@@ -59,6 +59,17 @@ def test_a_reload_loop_counts_one_read_per_hour(client):
     assert ArticleRead.objects.filter(article=article).count() == 1
 
 
+def test_rotating_user_agents_and_cookies_from_one_address_count_once(client, settings):
+    """A script inventing a new User-Agent and voter cookie for every request is still one
+    reader per address and hour: it cannot push an article up."""
+    article = make_article()
+    for n in range(5):
+        client.cookies[settings.POLL_VOTER_COOKIE] = f"invented-{n}"
+        read(client, article, agent=f"{BROWSER} v{n}", REMOTE_ADDR="203.0.113.50")
+    flush()
+    assert ArticleRead.objects.filter(article=article).count() == 1
+
+
 def test_a_page_view_writes_nothing_to_the_database(client, settings):
     """Counting a read costs the article page no database write: it is buffered."""
     article = make_article()
