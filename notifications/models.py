@@ -7,16 +7,21 @@ so nothing needs a clock job to appear on time.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
+from comments.models import Comment
 
 
 class NotificationQuerySet(models.QuerySet):
     def shown_to(self, user):
-        """What the member sees now: due, and about an article readers can open."""
+        """What the member sees now: due, about an article readers can open, and (for a
+        reply) about a comment still shown: a reply moderation hid or its author deleted is
+        no longer news, and its link would lead nowhere."""
         now = timezone.now()
         return self.filter(
+            Q(comment__isnull=True) | Q(comment__status=Comment.Status.VISIBLE),
             user=user,
             visible_from__lte=now,
             article__status=Article.Status.PUBLISHED,

@@ -9,7 +9,8 @@ from django.utils import timezone
 from articles.models import Article
 from articles.services import article_follow_up_toggle, article_save_toggle
 from articles.tests.test_images import admin_payload
-from comments.services import comment_create
+from comments.models import Comment
+from comments.services import comment_create, comment_delete, comment_moderate
 from notifications.models import Notification
 from notifications.services import (
     notification_follow_up_sync,
@@ -37,6 +38,22 @@ def test_a_reply_tells_the_comments_author_once():
     rows = shown(me)
     assert [(n.kind, n.comment_id) for n in rows] == [("reply", reply.pk)]
     assert shown(other) == []
+
+
+def test_a_reply_hidden_or_deleted_is_no_longer_news():
+    """A reply that moderation hides, or that its author deletes, leaves my 알림 (and the
+    count), since its link would lead nowhere."""
+    me, other = make_user(), make_user()
+    mine = make_comment(author=me)
+    hidden = make_comment(article=mine.article, author=other, parent=mine)
+    deleted = make_comment(article=mine.article, author=other, parent=mine)
+    for reply in (hidden, deleted):
+        notify_reply(reply=reply)
+    assert len(shown(me)) == 2
+    comment_moderate(comment_ids=[hidden.pk], status=Comment.Status.HIDDEN)
+    comment_delete(comment=deleted, user=other)
+    assert shown(me) == []
+    assert Notification.objects.shown_to(me).unread().count() == 0
 
 
 def test_replying_to_myself_tells_nobody():
