@@ -396,6 +396,8 @@ class ArticleAdmin(KoreanActionChoices, admin.ModelAdmin):
                 Article.objects.filter(pk=article.pk).update(
                     status=article.status, published_at=article.published_at
                 )
+                # As the change form does: a follow-up published from the list tells its readers.
+                hooks.article_saved(article, changed={"status", "published_at"})
                 published += 1
         if published:
             self.message_user(request, f"기사 {published}건을 발행했습니다.", messages.SUCCESS)
@@ -410,7 +412,12 @@ class ArticleAdmin(KoreanActionChoices, admin.ModelAdmin):
 
     @admin.action(description="선택한 기사 발행 취소 (초안으로)", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(status=Article.Status.DRAFT)
+        with transaction.atomic():
+            articles = list(queryset)
+            count = queryset.update(status=Article.Status.DRAFT)
+            for article in articles:
+                article.status = Article.Status.DRAFT
+                hooks.article_saved(article, changed={"status"})
         self.message_user(request, f"기사 {count}건을 초안으로 돌렸습니다.", messages.SUCCESS)
 
 

@@ -23,6 +23,8 @@ every one of them:
   constant number of queries for the whole list. Only lines whose article is public come.
 - `article_saved(article, changed=set_of_field_names)`: an editor saved the article in the
   admin (inside the admin's transaction), e.g. to tell readers a follow-up is coming.
+- `article_followed(article, user)`: a member just saved the article or asked for its
+  follow-up (inside that transaction), e.g. to tell them of a follow-up already scheduled.
 
 `manage.py load_demo` and `recount` run articles' own functions first, then the registered
 ones in the order of INSTALLED_APPS.
@@ -42,6 +44,7 @@ class Hooks(NamedTuple):
     rankings: dict[str, Callable] | None = None
     saved_cues: Callable | None = None
     article_saved: Callable | None = None
+    article_followed: Callable | None = None
 
 
 # By app name. A registry populated again (a test overriding INSTALLED_APPS) calls ready()
@@ -58,6 +61,7 @@ def register(
     rankings=None,
     saved_cues=None,
     article_saved=None,
+    article_followed=None,
 ) -> None:
     REGISTERED[config.name] = Hooks(
         config.label,
@@ -67,6 +71,7 @@ def register(
         rankings=rankings,
         saved_cues=saved_cues,
         article_saved=article_saved,
+        article_followed=article_followed,
     )
 
 
@@ -104,3 +109,9 @@ def article_saved(article, *, changed: set[str]) -> None:
     """Tell each app that registered `article_saved` that an editor saved this article."""
     for _label, function in registered("article_saved"):
         function(article, changed=changed)
+
+
+def article_followed(article, *, user) -> None:
+    """Tell each app that registered `article_followed` that this member now follows the article."""
+    for _label, function in registered("article_followed"):
+        function(article, user=user)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from aipick.counters import repair, rows_pointing_at
 
+from . import hooks
 from .cache import article_changed
 from .models import Article, FollowUpRequest, Save
 
@@ -72,6 +73,7 @@ def article_save_toggle(*, article: Article, user, saved: bool | None = None) ->
     if created:
         Article.objects.filter(pk=article.pk).update(save_count=F("save_count") + 1)
         article_changed(article.pk)
+        hooks.article_followed(article, user=user)
     # Saved either way: a concurrent request may have created the row first.
     return True
 
@@ -129,6 +131,7 @@ def article_follow_up_toggle(*, article: Article, user, wanted: bool | None = No
             follow_up_request_count=F("follow_up_request_count") + 1
         )
         article_changed(article.pk)
+        hooks.article_followed(article, user=user)
     return True
 
 

@@ -11,5 +11,8 @@ class NotificationsConfig(AppConfig):
         from . import demo, services
 
         hooks.register(
-            self, load_demo=demo.load_demo, article_saved=services.article_follow_up_saved
+            self,
+            load_demo=demo.load_demo,
+            article_saved=services.article_follow_up_saved,
+            article_followed=services.notify_follow_ups_coming,
         )

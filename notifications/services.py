@@ -102,6 +102,28 @@ def notification_follow_up_sync(*, follow_up: Article) -> None:
     member_changed(*stale)
 
 
+def notify_follow_ups_coming(article: Article, *, user) -> None:
+    """articles' `article_followed` hook: a member who saves an article, or asks for its
+    follow-up, after an editor linked a follow-up not yet published hears of it at its time,
+    like those who were there first (a follow-up already out is on the article page)."""
+    now = timezone.now()
+    coming = article.follow_ups.exclude(
+        status=Article.Status.PUBLISHED, published_at__lte=now
+    ).values_list("pk", "published_at")
+    _create(
+        [
+            Notification(
+                user_id=user.pk,
+                kind=Notification.Kind.FOLLOW_UP,
+                article_id=follow_up_id,
+                event_key=follow_up_key(follow_up_id),
+                visible_from=published_at or now,
+            )
+            for follow_up_id, published_at in coming
+        ]
+    )
+
+
 def article_follow_up_saved(article: Article, *, changed: set[str]) -> None:
     """articles' `article_saved` hook: only a change of the link, status or time matters."""
     if changed & FOLLOW_UP_FIELDS:

@@ -92,6 +92,40 @@ def test_a_scheduled_follow_up_shows_only_at_its_time(original):
     assert shown(bystander) == []
 
 
+def test_a_member_who_asks_after_the_link_is_told_at_its_time_too(original):
+    """The editor scheduled the follow-up first; a member asking (or saving) afterwards is
+    told when it goes out, like the early askers. One already out is simply on the page."""
+    follow_up = make_article(
+        follow_up_of=original, published_at=timezone.now() + timedelta(hours=2)
+    )
+    notification_follow_up_sync(follow_up=follow_up)
+    late_asker, late_saver = make_user(), make_user()
+    article_follow_up_toggle(article=original, user=late_asker, wanted=True)
+    article_save_toggle(article=original, user=late_saver, saved=True)
+    assert shown(late_asker) == shown(late_saver) == []
+    Article.objects.filter(pk=follow_up.pk).update(published_at=timezone.now())
+    Notification.objects.update(visible_from=timezone.now())
+    assert [n.article_id for n in shown(late_asker)] == [follow_up.pk]
+    assert [n.article_id for n in shown(late_saver)] == [follow_up.pk]
+
+    after_it_was_out = make_user()
+    article_follow_up_toggle(article=original, user=after_it_was_out, wanted=True)
+    assert shown(after_it_was_out) == []
+
+
+def test_publishing_from_the_list_action_tells_the_askers(admin_client, original):
+    """The admin's `발행` list action announces a follow-up as the change form does."""
+    asker = make_user()
+    article_follow_up_toggle(article=original, user=asker, wanted=True)
+    follow_up = make_article(follow_up_of=original, status=Article.Status.DRAFT, published_at=None)
+    response = admin_client.post(
+        "/admin/articles/article/",
+        {"action": "publish", "_selected_action": [follow_up.pk]},
+    )
+    assert response.status_code == 302
+    assert [n.article_id for n in shown(asker)] == [follow_up.pk]
+
+
 def test_re_saving_or_re_publishing_never_repeats_a_follow_up(original):
     """Saving the follow-up again, unpublishing and publishing again: still one notification each."""
     asker = make_user()
