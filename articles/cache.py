@@ -145,7 +145,13 @@ def cached_page(request, names: tuple[str, ...], render) -> HttpResponse:
 
 
 class AdminWritesMiddleware:
-    """An editor's successful POST in the admin may change any page: move the site token."""
+    """An editor's successful POST in the admin may change any page: move the site token.
+
+    Except the body preview (`미리보기`), a POST that only renders Markdown back: pressing
+    it should not make every process render every page afresh.
+    """
+
+    WRITES_NOTHING = {"articles_article_preview"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -157,6 +163,7 @@ class AdminWritesMiddleware:
             request.method == "POST"
             and response.status_code < 400
             and request.path.startswith(self.prefix)
+            and getattr(request.resolver_match, "url_name", None) not in self.WRITES_NOTHING
         ):
             site_changed()
         return response

@@ -156,6 +156,21 @@ def test_preview_renders_the_body_as_readers_get_it(desk):
     assert desk.get(url).status_code == 405
 
 
+def test_preview_leaves_kept_pages_alone(desk, django_capture_on_commit_callbacks):
+    """Pressing 미리보기 writes nothing, so it does not make every page render afresh; a real
+    admin save does."""
+    from articles.cache import SITE, current_tokens, start_tokens
+
+    start_tokens(SITE)
+    before = current_tokens(SITE)
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.post("/admin/articles/article/preview/?fragment=1", {"body": "하나"})
+    assert current_tokens(SITE) == before
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.post("/admin/articles/category/add/", {"name": "새 분야", "slug": "new", "order": 9})
+    assert current_tokens(SITE) != before
+
+
 def test_preview_is_for_staff_only(client):
     """A member who is not staff gets no preview (sent to the admin sign-in)."""
     client.force_login(make_user())
