@@ -1,5 +1,4 @@
 from django import template
-from django.db.models import Exists, OuterRef, Subquery, Value
 
 from articles.models import Article, FollowUpRequest
 
@@ -8,34 +7,24 @@ register = template.Library()
 
 @register.inclusion_tag("articles/follow_up_button.html", takes_context=True)
 def follow_up_button(context, article):
-    """One query: the newest published follow-up and, for a member, whether they asked."""
+    """The toggle: for a member one query (did they ask?); a reader not signed in costs none."""
     user = context["request"].user
-    newest = (
-        Article.objects.published()
-        .filter(follow_up_of=OuterRef("pk"))
-        .order_by("-published_at", "-id")
-    )
     asked = (
-        Exists(FollowUpRequest.objects.filter(article=OuterRef("pk"), user=user))
-        if user.is_authenticated
-        else Value(False)
+        user.is_authenticated
+        and FollowUpRequest.objects.filter(article=article, user=user).exists()
     )
-    row = (
-        Article.objects.filter(pk=article.pk)
-        .annotate(
-            asked=asked,
-            follow_up_pk=Subquery(newest.values("pk")[:1]),
-            follow_up_title=Subquery(newest.values("title")[:1]),
-        )
-        .values("asked", "follow_up_pk", "follow_up_title")
+    return {"article": article, "is_asked": asked, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("articles/follow_up_link.html")
+def follow_up_link(article):
+    """`후속 기사: <title>` for the newest published follow-up, if any. One query, inside the
+    article text's kept fragment: the admin save that links or publishes one moves `site`."""
+    follow_up = (
+        Article.objects.published()
+        .filter(follow_up_of=article)
+        .order_by("-published_at", "-id")
+        .only("pk", "title")
         .first()
-    ) or {"asked": False, "follow_up_pk": None}
-    follow_up = None
-    if row["follow_up_pk"] is not None:
-        follow_up = Article(pk=row["follow_up_pk"], title=row["follow_up_title"])
-    return {
-        "article": article,
-        "is_asked": bool(row["asked"]),
-        "follow_up": follow_up,
-        "csrf_token": context.get("csrf_token"),
-    }
+    )
+    return {"follow_up": follow_up}
