@@ -78,11 +78,8 @@ def fragment_versions(article_id: int, tokens: dict[str, int]) -> dict | None:
 
 # The cookies through which the site shows a reader something of their own. Any other
 # cookie (analytics, a stray `junk=1`) is ignored: it never makes a rendering of its own.
-PERSONAL_COOKIES = {
-    settings.SESSION_COOKIE_NAME,
-    settings.POLL_VOTER_COOKIE,
-    CookieStorage.cookie_name,
-}
+POLL_VOTER_COOKIE = settings.POLL_VOTER_COOKIE
+PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, POLL_VOTER_COOKIE, CookieStorage.cookie_name}
 
 
 def is_personal(request) -> bool:
@@ -94,11 +91,12 @@ def is_personal(request) -> bool:
 AUTH_SESSION_KEYS = {SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY}
 
 
-def reader_of(request) -> str | None:
+def reader_of(request, *, shows_own_vote: bool = False) -> str | None:
     """Whom a kept page may be shown to: "all", one member, or None (render it afresh).
 
-    Voters are rendered afresh: their vote is only on their own page, and the parts they
-    share with everyone are kept as fragments anyway.
+    On a page that shows the reader's own vote (the article's poll), voters are rendered
+    afresh, around the fragments they share with everyone. Elsewhere (home, category and
+    reporter lists) a voter sees what everyone sees, so the voter cookie is not personal.
     """
     if request.method not in ("GET", "HEAD") or request.GET or request.htmx:
         return None
@@ -107,10 +105,13 @@ def reader_of(request) -> str | None:
         if waiting or CookieStorage.cookie_name in request.COOKIES:
             return None
         return f"member-{request.user.pk}"
-    return None if is_personal(request) else "all"
+    personal = PERSONAL_COOKIES if shows_own_vote else PERSONAL_COOKIES - {POLL_VOTER_COOKIE}
+    return None if any(name in request.COOKIES for name in personal) else "all"
 
 
-def cached_page(request, names: tuple[str, ...], render) -> HttpResponse:
+def cached_page(
+    request, names: tuple[str, ...], render, *, shows_own_vote: bool = False
+) -> HttpResponse:
     """`render(tokens)`, kept in this process's memory until a token in `names` moves.
 
     `tokens` is what `current_tokens(*names)` read, once per request, for the page's
@@ -118,7 +119,7 @@ def cached_page(request, names: tuple[str, ...], render) -> HttpResponse:
     anything else is rendered for the request. A page that is not a 200 (a missing
     article, a draft) is never kept and starts no token, so unknown URLs leave nothing.
     """
-    reader = reader_of(request)
+    reader = reader_of(request, shows_own_vote=shows_own_vote)
     if reader is not None and reader != "all":
         # A member's page also shows what only they see (the header's `알림 N`): one more
         # token, read in the same get_many.

@@ -46,7 +46,9 @@ def article_detail(request, pk):
             },
         )
 
-    response = cached_page(request, (article_token(pk), SITE, CARDS), render_page)
+    response = cached_page(
+        request, (article_token(pk), SITE, CARDS), render_page, shows_own_vote=True
+    )
     if response.status_code == 200:  # a kept page too; an unknown or draft URL counts nothing
         note_read(request, pk)
     return response

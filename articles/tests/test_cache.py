@@ -92,6 +92,27 @@ def test_a_cookie_of_the_site_gets_a_page_rendered_for_the_reader(article, cooki
     assert len(queries) > 0
 
 
+def test_a_voter_shares_the_kept_lists_but_not_the_article(article, django_assert_num_queries):
+    """Voting marks nothing on home, category or reporter pages, so a voter gets the kept
+    copy there (no query); on the article page, which marks their choice, they do not."""
+    lists = ["/", article.category.get_absolute_url(), f"/reporters/{article.reporter_id}/"]
+    for url in lists:
+        Client().get(url)
+        Client().get(url)
+    voter = Client()
+    voter.cookies["aipick_voter"] = "a-voter"
+    for url in lists:
+        with django_assert_num_queries(0):
+            assert voter.get(url).status_code == 200
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Client().get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        assert voter.get(article.get_absolute_url()).status_code == 200
+    assert len(queries) > 0
+
+
 def test_query_strings_and_htmx_requests_are_rendered_for_the_request(
     article, django_assert_max_num_queries
 ):
