@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from playwright.sync_api import expect
 
 from articles.models import Article
 
@@ -51,8 +52,8 @@ def test_the_follow_up_button_counts_in_place(live_server, browser_page, demo_ar
     assert button.inner_text() == "후속기사 원해요 2"
     assert button.get_attribute("aria-pressed") == "true"
     button.click()
-    browser_page.wait_for_function(
-        "document.querySelector('#follow-up button').textContent.trim() === '후속기사 원해요 1'"
-    )
+    # expect() polls from Playwright's side: the page's strict CSP forbids the eval that a
+    # string wait_for_function would need.
+    expect(browser_page.locator("#follow-up button")).to_have_text("후속기사 원해요 1")
     assert browser_page.url.endswith(original.get_absolute_url())
     assert "후속 기사:" in browser_page.locator(".follow-up-link").inner_text()
