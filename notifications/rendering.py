@@ -5,14 +5,12 @@ The poll's line reads its frozen result, so it always shows the final numbers.
 
 from dataclasses import dataclass
 
-from polls.results import shares_in_percent
+from polls.results import closed_result_line
 
 from .models import Notification
 
 REPLY_TEXT = "{name}님이 내 댓글에 답글을 남겼습니다."
 FOLLOW_UP_TEXT = "후속 기사가 나왔습니다: {title}"
-POLL_CLOSED_TEXT = "투표 마감 · {label} {percent}%"
-POLL_CLOSED_NO_VOTES = "투표 마감 · 투표 없음"
 ORIGINAL_TEXT = "원래 기사: {title}"
 
 
@@ -29,15 +27,11 @@ class Line:
 
 
 def poll_result_text(article) -> str:
-    """`투표 마감 · 찬성 62%`: the leading choice of the frozen result, in whole percent."""
+    """`투표 마감 · 찬성 62%` from the frozen result, worded as the saved list words it."""
     poll = getattr(article, "poll", None)
     snapshot = getattr(poll, "snapshot", None) if poll is not None else None
-    leader = snapshot.leader if snapshot is not None else None
-    if leader is None:
-        return POLL_CLOSED_NO_VOTES
-    counts = [r["count"] for r in snapshot.results]
-    percent = shares_in_percent(counts)[snapshot.results.index(leader)]
-    return POLL_CLOSED_TEXT.format(label=leader["label"], percent=percent)
+    results = snapshot.results if snapshot is not None else []
+    return closed_result_line([(result["label"], result["count"]) for result in results])
 
 
 def describe(notification: Notification) -> Line:

@@ -35,6 +35,23 @@ def shares_in_percent(counts: list[int]) -> list[int]:
     return shares_of(counts, 100)
 
 
+POLL_CLOSED_LINE = "투표 마감"
+
+
+def closed_result_line(counts: list[tuple[str, int]]) -> str:
+    """`투표 마감 · 찬성 62%` from (label, count) in choice order; `투표 마감` with no votes.
+
+    The one wording of a closed poll's result away from its page (the saved list, 알림).
+    """
+    total = sum(count for _label, count in counts)
+    if not total:
+        return POLL_CLOSED_LINE
+    shares = shares_in_percent([count for _label, count in counts])
+    # max() keeps the first of a tie, as the snapshot's leader does.
+    leader = max(range(len(counts)), key=lambda i: counts[i][1])
+    return f"{POLL_CLOSED_LINE} · {counts[leader][0]} {shares[leader]}%"
+
+
 def format_tenths(tenths: int) -> str:
     return f"{tenths // 10}.{tenths % 10}"
 

@@ -4,20 +4,7 @@
 from django.utils import timezone
 
 from .models import Choice, Poll
-from .results import shares_in_percent
-
-POLL_CLOSED = "투표 마감"
-
-
-def closed_cue(counts: list[tuple[str, int]]) -> str:
-    """`투표 마감 · 찬성 62%` from (label, count) in choice order; `투표 마감` with no votes."""
-    total = sum(count for _label, count in counts)
-    if not total:
-        return POLL_CLOSED
-    shares = shares_in_percent([count for _label, count in counts])
-    # max() keeps the first of a tie, as the snapshot's leader does.
-    leader = max(range(len(counts)), key=lambda i: counts[i][1])
-    return f"{POLL_CLOSED} · {counts[leader][0]} {shares[leader]}%"
+from .results import closed_result_line
 
 
 def decorate(saves) -> None:
@@ -46,4 +33,4 @@ def decorate(saves) -> None:
             counts = [(result["label"], result["count"]) for result in snapshot.results]
         else:
             counts = choices.get(poll.pk, [])
-        by_article[poll.article_id].cues.append(closed_cue(counts))
+        by_article[poll.article_id].cues.append(closed_result_line(counts))

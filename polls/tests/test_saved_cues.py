@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.models import Save
 from articles.services import article_save_toggle
 from polls.models import Poll
-from polls.saved_cues import POLL_CLOSED, closed_cue
+from polls.results import POLL_CLOSED_LINE, closed_result_line
 from polls.services import poll_snapshot_freeze, poll_vote_cast
 
 from .factories import browser, choices, make_article, make_poll, make_user
@@ -50,7 +50,7 @@ def test_poll_closed_since_last_look_shows_the_leading_share(client, member):
     Save.objects.update(seen_at=timezone.now() - timedelta(hours=1))
     close(poll)
     assert "투표 마감 · 찬성 62%" in saved_page(client)
-    assert POLL_CLOSED not in saved_page(client)
+    assert POLL_CLOSED_LINE not in saved_page(client)
 
 
 def test_frozen_result_is_what_the_cue_reads(client, member):
@@ -72,14 +72,14 @@ def test_poll_closed_before_the_last_look_or_still_open_says_nothing(client, mem
     for poll in (open_poll, old_poll):
         article_save_toggle(article=poll.article, user=member)
     Save.objects.update(seen_at=timezone.now() - timedelta(days=1))
-    assert POLL_CLOSED not in saved_page(client)
+    assert POLL_CLOSED_LINE not in saved_page(client)
 
 
 def test_cue_text_without_votes_and_with_a_tie():
     """No votes: just `투표 마감`; a tie names the first choice, shares summing to 100."""
-    assert closed_cue([("찬성", 0), ("반대", 0)]) == POLL_CLOSED
-    assert closed_cue([("찬성", 1), ("반대", 1)]) == "투표 마감 · 찬성 50%"
-    assert closed_cue([]) == POLL_CLOSED
+    assert closed_result_line([("찬성", 0), ("반대", 0)]) == POLL_CLOSED_LINE
+    assert closed_result_line([("찬성", 1), ("반대", 1)]) == "투표 마감 · 찬성 50%"
+    assert closed_result_line([]) == POLL_CLOSED_LINE
 
 
 def test_poll_cues_keep_the_saved_list_queries_constant(client, member):
@@ -115,7 +115,7 @@ def test_greyed_lines_get_no_poll_cue(client, member):
     Save.objects.update(seen_at=timezone.now() - timedelta(hours=1))
     close(poll)
     type(article).objects.filter(pk=article.pk).update(status="draft")
-    assert POLL_CLOSED not in saved_page(client)
+    assert POLL_CLOSED_LINE not in saved_page(client)
 
 
 def test_only_polls_registers_a_saved_cue():
