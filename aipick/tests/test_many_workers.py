@@ -76,6 +76,15 @@ def like_count(html: str, comment: int) -> int:
     return int(re.compile(r'(?<!비)공감 <span class="comment__count">(\d+)<').search(html, at)[1])
 
 
+def unread(html: str) -> int:
+    """The header's `알림 N`."""
+    return int(re.search(r'data-unread="(\d+)"', html)[1])
+
+
+def follow_up_requests(html: str) -> int:
+    return int(re.search(r'후속기사 원해요 <span class="follow-up-button__count">(\d+)<', html)[1])
+
+
 def title(html: str) -> str:
     return page_text(re.search(r'<h1 id="article-title"[^>]*>(.*?)</h1>', html, re.S)[1]).strip()
 
@@ -120,7 +129,7 @@ def expect(label: str, got, wanted) -> None:
 
 
 def test_every_write_is_seen_by_every_reader_whichever_worker_answers(site):
-    """Eight kinds of write, four readers, six fetches each: never an old page."""
+    """Nine kinds of write, four readers, six fetches each: never an old page (nor an old `알림 N`)."""
     kim, lee, editor = Browser(site.base), Browser(site.base), Browser(site.base)
     kim.sign_in("writer_kim")
     lee.sign_in("reader_lee")
@@ -135,6 +144,8 @@ def test_every_write_is_seen_by_every_reader_whichever_worker_answers(site):
     assert len(counts) == len(site.choices), "every reader should see each choice's count"
     as_kim, as_lee = readers(site, kim, lee), readers(site, lee, kim)
     everyone_sees(site, as_kim, "warming up", lambda html: total_votes(html))
+    writer_only = {"the writer": kim}
+    everyone_sees(site, writer_only, "warming up (home)", lambda html: unread(html), path="/")
 
     # 1. A vote.
     response = kim.post(f"{url}poll/vote/", {"choice": first})
@@ -187,6 +198,11 @@ def test_every_write_is_seen_by_every_reader_whichever_worker_answers(site):
 
     everyone_sees(site, as_lee, "a reply", replied)
     reply = comment_id(lee.get(url).html, reply_text)
+    # The reply is news to the writer: `알림 1` on each of their kept pages, whichever worker.
+    for path in (url, "/"):
+        everyone_sees(
+            site, writer_only, "a reply (알림)", lambda html: expect("알림", unread(html), 1), path
+        )
 
     # 5. They like (공감) the comment.
     response = lee.post(f"/comments/{top}/react/", {"kind": "like", "on": "1"})
@@ -203,6 +219,17 @@ def test_every_write_is_seen_by_every_reader_whichever_worker_answers(site):
         site, as_kim, "a save (저장)", lambda html: expect("저장", meta_counts(html)[1], saves)
     )
 
+    # 6b. The writer asks for a follow-up (후속기사 원해요).
+    asked = follow_up_requests(kim.get(url).html) + 1
+    response = kim.post(f"{url}follow-up/", {"wanted": "1"})
+    assert response.status == 302, f"follow-up request answered {response.status}"
+    everyone_sees(
+        site,
+        as_kim,
+        "a follow-up request",
+        lambda html: expect("후속기사 원해요", follow_up_requests(html), asked),
+    )
+
     # 7. The reply's author deletes it.
     response = lee.post(f"/comments/{reply}/delete/", {})
     assert response.status == 302, f"delete answered {response.status}"
@@ -214,6 +241,15 @@ def test_every_write_is_seen_by_every_reader_whichever_worker_answers(site):
         assert comment_text in html
 
     everyone_sees(site, as_lee, "a deleted comment", deleted)
+    # A deleted reply is no longer news: the writer's `알림` is back to 0 everywhere.
+    for path in (url, "/"):
+        everyone_sees(
+            site,
+            writer_only,
+            "a deleted reply (알림)",
+            lambda html: expect("알림", unread(html), 0),
+            path,
+        )
 
     # 8. The editor changes the title in the admin.
     change = f"/admin/articles/article/{site.article}/change/"
